@@ -1,0 +1,4 @@
+#include "Logging.h"
+
+Q_LOGGING_CATEGORY(lcAws, "thingdeck.aws", QtInfoMsg)
+Q_LOGGING_CATEGORY(lcMqtt, "thingdeck.mqtt", QtInfoMsg)
