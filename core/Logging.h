@@ -6,3 +6,4 @@
 // "thingdeck.aws.debug=true". Debug output is off by default.
 Q_DECLARE_LOGGING_CATEGORY(lcAws)
 Q_DECLARE_LOGGING_CATEGORY(lcMqtt)
+Q_DECLARE_LOGGING_CATEGORY(lcSandbox)

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <type_traits>
 #include <utility>
 #include <variant>
 
@@ -23,8 +24,10 @@ public:
     Result(T value)
         : m_state(std::in_place_index<0>, std::move(value))
     {}
-    Result(Failure<E> failure)
-        : m_state(std::in_place_index<1>, std::move(failure.error))
+    /// Accepts any failure whose error converts to E (e.g. a QStringBuilder expression).
+    template<typename U, typename = std::enable_if_t<std::is_convertible_v<U, E>>>
+    Result(Failure<U> failure)
+        : m_state(std::in_place_index<1>, E(std::move(failure.error)))
     {}
 
     bool ok() const { return m_state.index() == 0; }

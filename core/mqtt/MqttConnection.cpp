@@ -1,0 +1,562 @@
+#include "mqtt/MqttConnection.h"
+
+#include "Logging.h"
+#include "aws/CredentialChain.h"
+#include "aws/SigV4Signer.h"
+
+#include <MQTTAsync.h>
+
+#include <QDateTime>
+#include <QRandomGenerator>
+
+#include <algorithm>
+#include <deque>
+#include <functional>
+#include <mutex>
+
+namespace thingdeck {
+
+namespace {
+
+constexpr int kMinBackoffMs = 1000;
+constexpr int kMaxBackoffMs = 120000;
+constexpr int kMaxQueuedPublishes = 100000;
+// A close this soon after a PUBLISH is how AWS IoT denies it by policy.
+constexpr qint64 kPolicyWindowMs = 1000;
+// ALPN protocol list in wire format: one length byte, then the name.
+const unsigned char kAlpnAwsMqtt[] = "\x0e"
+                                     "x-amzn-mqtt-ca";
+
+qint64 nowMs()
+{
+    return QDateTime::currentMSecsSinceEpoch();
+}
+
+} // namespace
+
+/// Shared between the owner's thread and Paho's threads. Paho's callbacks only touch this,
+/// under the mutex, and reach the connection through queued calls while `owner` is set.
+struct MqttConnection::Bridge
+{
+    std::mutex mutex;
+    MqttConnection *owner = nullptr;
+    std::deque<MqttMessage> inbox;
+    quint64 dropped = 0;
+    bool drainPosted = false;
+
+    void post(std::function<void(MqttConnection *)> call)
+    {
+        std::lock_guard lock(mutex);
+        if (!owner)
+            return;
+        MqttConnection *target = owner;
+        QMetaObject::invokeMethod(
+            target, [target, call = std::move(call)] { call(target); }, Qt::QueuedConnection);
+    }
+
+    void push(MqttMessage message)
+    {
+        std::lock_guard lock(mutex);
+        if (!owner)
+            return;
+        if (qsizetype(inbox.size()) >= kInboxCapacity) {
+            ++dropped;
+            return;
+        }
+        inbox.push_back(std::move(message));
+        if (!drainPosted) {
+            drainPosted = true;
+            QMetaObject::invokeMethod(owner, &MqttConnection::drainInbox, Qt::QueuedConnection);
+        }
+    }
+
+    static Bridge *of(void *context) { return static_cast<Bridge *>(context); }
+
+    // Paho callbacks: copy, free Paho's memory, hand over, return 1 (0 makes Paho redeliver).
+    static int messageArrived(void *context, char *topic, int topicLen, MQTTAsync_message *m)
+    {
+        MqttMessage message;
+        message.topic = QString::fromUtf8(topic, topicLen > 0 ? topicLen : -1);
+        message.payload = QByteArray(static_cast<const char *>(m->payload), m->payloadlen);
+        message.qos = quint8(m->qos);
+        message.retained = m->retained != 0;
+        message.timestampMs = nowMs();
+        MQTTAsync_freeMessage(&m);
+        MQTTAsync_free(topic);
+        of(context)->push(std::move(message));
+        return 1;
+    }
+
+    static void connectionLost(void *context, char *cause)
+    {
+        const QString text = cause ? QString::fromUtf8(cause) : QString();
+        of(context)->post([text](MqttConnection *c) { c->onConnectionLost(text); });
+    }
+
+    static void connectSuccess(void *context, MQTTAsync_successData *)
+    {
+        of(context)->post([](MqttConnection *c) { c->onConnected(); });
+    }
+
+    static void connectSuccess5(void *context, MQTTAsync_successData5 *)
+    {
+        connectSuccess(context, nullptr);
+    }
+
+    static void connectFailure(void *context, MQTTAsync_failureData *data)
+    {
+        const int code = data ? data->code : -1;
+        const QString text = data && data->message ? QString::fromUtf8(data->message) : QString();
+        of(context)->post([code, text](MqttConnection *c) { c->onConnectFailed(code, text); });
+    }
+
+    static void connectFailure5(void *context, MQTTAsync_failureData5 *data)
+    {
+        const int code = data ? int(data->reasonCode) : -1;
+        const QString text = data && data->message ? QString::fromUtf8(data->message) : QString();
+        of(context)->post([code, text](MqttConnection *c) { c->onConnectFailed(code, text); });
+    }
+
+    static void subscribeSuccess(void *context, MQTTAsync_successData *data)
+    {
+        const int token = data->token;
+        const int granted = data->alt.qos;
+        of(context)->post([token, granted](MqttConnection *c) {
+            c->onSubscribeResult(token, granted != MQTT_BAD_SUBSCRIBE, granted, QString());
+        });
+    }
+
+    static void subscribeSuccess5(void *context, MQTTAsync_successData5 *data)
+    {
+        const int token = data->token;
+        const int reason = int(data->reasonCode);
+        of(context)->post([token, reason](MqttConnection *c) {
+            c->onSubscribeResult(token, reason < 0x80, reason, QString());
+        });
+    }
+
+    static void subscribeFailure(void *context, MQTTAsync_failureData *data)
+    {
+        const int token = data->token;
+        const QString text = data->message ? QString::fromUtf8(data->message) : QString();
+        of(context)->post(
+            [token, text](MqttConnection *c) { c->onSubscribeResult(token, false, 0x80, text); });
+    }
+
+    static void subscribeFailure5(void *context, MQTTAsync_failureData5 *data)
+    {
+        const int token = data->token;
+        const QString text = data->message ? QString::fromUtf8(data->message) : QString();
+        of(context)->post(
+            [token, text](MqttConnection *c) { c->onSubscribeResult(token, false, 0x80, text); });
+    }
+
+    static void disconnectDone(void *context, MQTTAsync_successData *)
+    {
+        of(context)->post([](MqttConnection *c) { c->onDisconnected(); });
+    }
+
+    static void disconnectDone5(void *context, MQTTAsync_successData5 *)
+    {
+        disconnectDone(context, nullptr);
+    }
+};
+
+MqttConnection::MqttConnection(QObject *parent)
+    : QObject(parent)
+    , m_bridge(std::make_unique<Bridge>())
+{
+    m_bridge->owner = this;
+    m_reconnectTimer.setSingleShot(true);
+    connect(&m_reconnectTimer, &QTimer::timeout, this, &MqttConnection::startConnect);
+}
+
+MqttConnection::~MqttConnection()
+{
+    {
+        std::lock_guard lock(m_bridge->mutex);
+        m_bridge->owner = nullptr;
+    }
+    destroyClient();
+}
+
+void MqttConnection::connectToHost(const MqttConnectOptions &options)
+{
+    m_reconnectTimer.stop();
+    destroyClient();
+    m_options = options;
+    if (m_options.clientId.isEmpty()) {
+        m_options.clientId =
+            QStringLiteral("thingdeck-%1")
+                .arg(QRandomGenerator::global()->generate64(), 16, 16, QLatin1Char('0'));
+    }
+    m_everConnected = false;
+    m_reconnectAttempt = 0;
+    setError(Error::None, {});
+    setState(State::Connecting);
+    startConnect();
+}
+
+void MqttConnection::disconnectFromHost()
+{
+    m_reconnectTimer.stop();
+    if (!m_client || !MQTTAsync_isConnected(m_client)) {
+        destroyClient();
+        setState(State::Disconnected);
+        return;
+    }
+    setState(State::Disconnecting);
+    MQTTAsync_disconnectOptions options = MQTTAsync_disconnectOptions_initializer;
+    options.timeout = 2000;
+    options.context = m_bridge.get();
+    if (m_options.version == MqttConnectOptions::Version::Mqtt5)
+        options.onSuccess5 = &Bridge::disconnectDone5;
+    else
+        options.onSuccess = &Bridge::disconnectDone;
+    if (MQTTAsync_disconnect(m_client, &options) != MQTTASYNC_SUCCESS)
+        onDisconnected();
+}
+
+void MqttConnection::onDisconnected()
+{
+    destroyClient();
+    setState(State::Disconnected);
+}
+
+MqttSubscription *MqttConnection::subscribe(const TopicFilter &filter, int qos)
+{
+    auto *subscription = new MqttSubscription(filter, std::clamp(qos, 0, 1), this);
+    m_subscriptions.append(subscription);
+    if (m_state == State::Connected)
+        sendSubscribe(subscription);
+    return subscription;
+}
+
+void MqttConnection::unsubscribe(MqttSubscription *subscription)
+{
+    if (!m_subscriptions.removeOne(subscription))
+        return;
+    if (m_state == State::Connected) {
+        const QByteArray filter = subscription->filter().toString().toUtf8();
+        MQTTAsync_unsubscribe(m_client, filter.constData(), nullptr);
+    }
+    m_pendingSubscribes.removeIf([subscription](auto it) { return it.value() == subscription; });
+    subscription->setState(MqttSubscription::State::Unsubscribed);
+    subscription->deleteLater();
+}
+
+QList<MqttSubscription *> MqttConnection::subscriptions() const
+{
+    return m_subscriptions;
+}
+
+Result<bool, QString> MqttConnection::publish(const TopicName &topic, const QByteArray &payload,
+                                              int qos, bool retain)
+{
+    if (m_state != State::Connected)
+        return fail(
+            QStringLiteral("Not connected: the message to %1 was not sent.").arg(topic.toString()));
+    const QByteArray name = topic.toString().toUtf8();
+    MQTTAsync_message message = MQTTAsync_message_initializer;
+    message.payload = const_cast<char *>(payload.constData());
+    message.payloadlen = int(payload.size());
+    message.qos = std::clamp(qos, 0, 1);
+    message.retained = retain ? 1 : 0;
+    const int rc = MQTTAsync_sendMessage(m_client, name.constData(), &message, nullptr);
+    if (rc != MQTTASYNC_SUCCESS)
+        return fail(QStringLiteral("The message to %1 was not sent: %2")
+                        .arg(topic.toString(), QString::fromUtf8(MQTTAsync_strerror(rc))));
+    m_lastPublish = QStringLiteral("PUBLISH %1").arg(topic.toString());
+    m_lastPublishMs = nowMs();
+    emit messagePublished(
+        MqttMessage{0, topic.toString(), payload, nowMs(), quint8(message.qos), retain, true});
+    return true;
+}
+
+quint64 MqttConnection::droppedMessages() const
+{
+    std::lock_guard lock(m_bridge->mutex);
+    return m_bridge->dropped;
+}
+
+void MqttConnection::setState(State state)
+{
+    if (m_state == state)
+        return;
+    m_state = state;
+    qCDebug(lcMqtt) << "state" << state;
+    emit stateChanged(state);
+}
+
+void MqttConnection::setError(Error error, const QString &text)
+{
+    m_errorString = text;
+    if (error != Error::None)
+        qCInfo(lcMqtt).noquote() << text;
+    if (m_error == error)
+        return;
+    m_error = error;
+    emit errorChanged(error);
+}
+
+bool MqttConnection::createClient(const QString &uri)
+{
+    MQTTAsync_createOptions create = MQTTAsync_createOptions_initializer;
+    // Paho counts every queued outgoing message against this, also while connected; the
+    // default of 100 refuses a burst of publishes. Still a bound, so memory stays bounded.
+    create.maxBufferedMessages = kMaxQueuedPublishes;
+    if (m_options.version == MqttConnectOptions::Version::Mqtt5)
+        create.MQTTVersion = MQTTVERSION_5;
+    MQTTAsync client = nullptr;
+    const QByteArray id = m_options.clientId.toUtf8();
+    int rc = MQTTAsync_createWithOptions(&client, uri.toUtf8().constData(), id.constData(),
+                                         MQTTCLIENT_PERSISTENCE_NONE, nullptr, &create);
+    if (rc == MQTTASYNC_SUCCESS) {
+        // Callbacks must be in place before connect: setting them during a handshake races.
+        rc = MQTTAsync_setCallbacks(client, m_bridge.get(), &Bridge::connectionLost,
+                                    &Bridge::messageArrived, nullptr);
+    }
+    if (rc != MQTTASYNC_SUCCESS) {
+        if (client)
+            MQTTAsync_destroy(&client);
+        setError(Error::InvalidOptions, QStringLiteral("Cannot create an MQTT client for %1: %2")
+                                            .arg(uri, QString::fromUtf8(MQTTAsync_strerror(rc))));
+        return false;
+    }
+    m_client = client;
+    return true;
+}
+
+// Called on the owner's thread, never inside a Paho callback (destroy there stalls ~10 s).
+void MqttConnection::destroyClient()
+{
+    if (!m_client)
+        return;
+    MQTTAsync client = m_client;
+    m_client = nullptr;
+    if (MQTTAsync_isConnected(client)) {
+        MQTTAsync_disconnectOptions options = MQTTAsync_disconnectOptions_initializer;
+        options.timeout = 0;
+        MQTTAsync_disconnect(client, &options);
+    }
+    MQTTAsync_setCallbacks(client, nullptr, nullptr, nullptr, nullptr);
+    MQTTAsync_destroy(&client);
+    m_pendingSubscribes.clear();
+}
+
+void MqttConnection::startConnect()
+{
+    const QString hostPort = m_options.host + QLatin1Char(':') + QString::number(m_options.port);
+    if (m_options.transport != MqttConnectOptions::Transport::WebSocket) {
+        connectWithUri(QByteArray("ssl://") + hostPort.toUtf8());
+        return;
+    }
+    if (!m_options.credentials) {
+        setError(Error::InvalidOptions,
+                 QStringLiteral("MQTT over WebSockets needs AWS credentials to sign the URL."));
+        setState(State::Disconnected);
+        return;
+    }
+    // A fresh signature on every (re)connect: the URL embeds the time and the keys.
+    m_options.credentials->fetch(this, [this, hostPort](const auto &result) {
+        if (!result.ok()) {
+            onConnectFailed(-1, result.error().message);
+            return;
+        }
+        SigV4Request request;
+        request.method = "GET";
+        request.host = hostPort.toUtf8(); // Paho always sends host:port, also for 443
+        request.path = "/mqtt";
+        const QByteArray query = SigV4Signer::presignQuery(
+            request, result.value(),
+            SigV4Scope{m_options.region, QStringLiteral("iotdevicegateway")},
+            QDateTime::currentDateTimeUtc(), 0, SigV4Signer::TokenMode::AppendedAfterSigning);
+        connectWithUri("wss://" + hostPort.toUtf8() + "/mqtt?" + query);
+    });
+}
+
+void MqttConnection::connectWithUri(const QByteArray &uri)
+{
+    if (!m_client || uri != m_uri) {
+        destroyClient();
+        if (!createClient(QString::fromUtf8(uri))) {
+            setState(State::Disconnected);
+            return;
+        }
+        m_uri = uri;
+    }
+    const QByteArray ca = m_options.caFile.toLocal8Bit();
+    const QByteArray cert = m_options.certificateFile.toLocal8Bit();
+    const QByteArray key = m_options.privateKeyFile.toLocal8Bit();
+    MQTTAsync_SSLOptions ssl = MQTTAsync_SSLOptions_initializer;
+    ssl.trustStore = ca.isEmpty() ? nullptr : ca.constData();
+    ssl.keyStore = cert.isEmpty() ? nullptr : cert.constData();
+    ssl.privateKey = key.isEmpty() ? nullptr : key.constData();
+    ssl.privateKeyPassword = m_options.privateKeyPassphrase.isEmpty()
+                                 ? nullptr
+                                 : m_options.privateKeyPassphrase.constData();
+    ssl.enableServerCertAuth = 1;
+    ssl.verify = 1; // the initializer leaves host-name verification off
+    if (m_options.transport == MqttConnectOptions::Transport::MutualTlsAlpn) {
+        ssl.protos = kAlpnAwsMqtt;
+        ssl.protos_len = sizeof(kAlpnAwsMqtt) - 1;
+    }
+    const bool v5 = m_options.version == MqttConnectOptions::Version::Mqtt5;
+    MQTTAsync_connectOptions options = MQTTAsync_connectOptions_initializer;
+    if (v5) {
+        MQTTAsync_connectOptions init5 = MQTTAsync_connectOptions_initializer5;
+        options = init5;
+        options.cleanstart = m_options.cleanSession ? 1 : 0;
+        options.onSuccess5 = &Bridge::connectSuccess5;
+        options.onFailure5 = &Bridge::connectFailure5;
+    } else {
+        options.cleansession = m_options.cleanSession ? 1 : 0;
+        options.onSuccess = &Bridge::connectSuccess;
+        options.onFailure = &Bridge::connectFailure;
+    }
+    options.MQTTVersion = v5 ? MQTTVERSION_5 : MQTTVERSION_3_1_1; // no silent 3.1 retry
+    options.keepAliveInterval = m_options.keepAliveSeconds;
+    options.connectTimeout = m_options.connectTimeoutSeconds;
+    options.context = m_bridge.get();
+    options.ssl = &ssl;
+    const int rc = MQTTAsync_connect(m_client, &options); // Paho copies what it keeps
+    if (rc != MQTTASYNC_SUCCESS)
+        onConnectFailed(rc, QString::fromUtf8(MQTTAsync_strerror(rc)));
+}
+
+void MqttConnection::onConnected()
+{
+    const bool reconnect = m_everConnected;
+    m_everConnected = true;
+    m_reconnectAttempt = 0;
+    setError(Error::None, {});
+    setState(State::Connected);
+    for (MqttSubscription *subscription : std::as_const(m_subscriptions))
+        sendSubscribe(subscription);
+    if (reconnect) {
+        qCInfo(lcMqtt) << "reconnected to" << m_options.host << "and subscribed again to"
+                       << m_subscriptions.size() << "filters";
+        emit subscriptionsRestored(int(m_subscriptions.size()));
+    }
+}
+
+void MqttConnection::onConnectFailed(int code, const QString &message)
+{
+    const QString where = m_options.host + QLatin1Char(':') + QString::number(m_options.port);
+    const QString text = QStringLiteral("Cannot connect to %1 (%2). Check the endpoint, the "
+                                        "port, the CA file and the client certificate and key.")
+                             .arg(where, message.isEmpty() ? QString::number(code) : message);
+    if (!m_everConnected) {
+        destroyClient();
+        setError(Error::ConnectFailed, text);
+        setState(State::Disconnected);
+        return;
+    }
+    setError(Error::ConnectionLost, text);
+    scheduleReconnect();
+}
+
+void MqttConnection::onConnectionLost(const QString &cause)
+{
+    if (m_state != State::Connected)
+        return;
+    const QString denied = probablyDenied();
+    if (!denied.isEmpty()) {
+        setError(Error::ProbablyDeniedByPolicy,
+                 QStringLiteral("The broker closed the connection right after %1: probably "
+                                "denied by the IoT policy. Check that the policy allows it.")
+                     .arg(denied));
+    } else {
+        setError(Error::ConnectionLost,
+                 QStringLiteral("The connection to %1 was lost%2; reconnecting.")
+                     .arg(m_options.host,
+                          cause.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(cause)));
+    }
+    for (MqttSubscription *subscription : std::as_const(m_subscriptions))
+        subscription->setState(MqttSubscription::State::Pending);
+    m_pendingSubscribes.clear();
+    scheduleReconnect();
+}
+
+// AWS IoT answers a SUBSCRIBE or PUBLISH its policy forbids by closing the connection, with
+// no reason given. A subscription still unanswered at that moment, or a publish just before
+// it, is the likely culprit.
+QString MqttConnection::probablyDenied() const
+{
+    if (!m_pendingSubscribes.isEmpty()) {
+        return QStringLiteral("SUBSCRIBE %1")
+            .arg(m_pendingSubscribes.constBegin().value()->filter().toString());
+    }
+    if (!m_lastPublish.isEmpty() && nowMs() - m_lastPublishMs < kPolicyWindowMs)
+        return m_lastPublish;
+    return {};
+}
+
+void MqttConnection::scheduleReconnect()
+{
+    setState(State::Reconnecting);
+    const int exponent = std::min(m_reconnectAttempt++, 7);
+    const int ceiling = std::min(kMinBackoffMs << exponent, kMaxBackoffMs);
+    // Full jitter, but never below the minimum, so a broken broker is not hammered.
+    const int delay = kMinBackoffMs / 2 + int(QRandomGenerator::global()->bounded(ceiling));
+    qCInfo(lcMqtt) << "reconnecting in" << delay << "ms";
+    m_reconnectTimer.start(delay);
+}
+
+void MqttConnection::sendSubscribe(MqttSubscription *subscription)
+{
+    const QByteArray filter = subscription->filter().toString().toUtf8();
+    MQTTAsync_responseOptions response = MQTTAsync_responseOptions_initializer;
+    response.context = m_bridge.get();
+    // Paho refuses v5 callbacks on a 3.1.1 client and the reverse ("wrong MQTT version").
+    if (m_options.version == MqttConnectOptions::Version::Mqtt5) {
+        response.onSuccess5 = &Bridge::subscribeSuccess5;
+        response.onFailure5 = &Bridge::subscribeFailure5;
+    } else {
+        response.onSuccess = &Bridge::subscribeSuccess;
+        response.onFailure = &Bridge::subscribeFailure;
+    }
+    const int rc =
+        MQTTAsync_subscribe(m_client, filter.constData(), subscription->qos(), &response);
+    if (rc != MQTTASYNC_SUCCESS) {
+        subscription->setState(MqttSubscription::State::Failed,
+                               QString::fromUtf8(MQTTAsync_strerror(rc)));
+        return;
+    }
+    m_pendingSubscribes.insert(response.token, subscription);
+}
+
+void MqttConnection::onSubscribeResult(int token, bool ok, int grantedQos, const QString &message)
+{
+    MqttSubscription *subscription = m_pendingSubscribes.take(token);
+    if (!subscription)
+        return;
+    if (ok) {
+        subscription->setState(MqttSubscription::State::Subscribed);
+        return;
+    }
+    const QString text =
+        QStringLiteral("The broker refused the subscription to %1 (%2); the IoT "
+                       "policy probably does not allow it.")
+            .arg(subscription->filter().toString(),
+                 message.isEmpty() ? QStringLiteral("code 0x%1").arg(grantedQos, 0, 16) : message);
+    subscription->setState(MqttSubscription::State::Failed, text);
+    setError(Error::SubscribeFailed, text);
+}
+
+void MqttConnection::drainInbox()
+{
+    MqttMessageBatch batch;
+    {
+        std::lock_guard lock(m_bridge->mutex);
+        batch.reserve(qsizetype(m_bridge->inbox.size()));
+        for (MqttMessage &message : m_bridge->inbox)
+            batch.append(std::move(message));
+        m_bridge->inbox.clear();
+        m_bridge->drainPosted = false;
+    }
+    if (!batch.isEmpty())
+        emit messagesReceived(batch);
+}
+
+} // namespace thingdeck

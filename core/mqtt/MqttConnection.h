@@ -1,0 +1,107 @@
+#pragma once
+
+#include "Result.h"
+#include "mqtt/MqttConnectOptions.h"
+#include "mqtt/MqttMessage.h"
+#include "mqtt/MqttSubscription.h"
+#include "mqtt/TopicName.h"
+
+#include <QHash>
+#include <QObject>
+#include <QTimer>
+
+#include <memory>
+
+namespace thingdeck {
+
+/// One MQTT client connection on Eclipse Paho C (MQTTAsync), shaped like QMqttClient: a
+/// state and an error with change signals, subscriptions as handles it owns, and messages
+/// delivered on the owner's thread in batches. Paho calls back on its own threads; messages
+/// are copied into a bounded inbox that is drained by one queued call at a time. After a lost
+/// connection it reconnects with exponential backoff and jitter (1 s up to 2 min) and
+/// subscribes again.
+class MqttConnection : public QObject
+{
+    Q_OBJECT
+public:
+    enum class State { Disconnected, Connecting, Connected, Reconnecting, Disconnecting };
+    Q_ENUM(State)
+    enum class Error {
+        None,
+        InvalidOptions,         ///< options or files unusable; nothing was sent
+        ConnectFailed,          ///< the broker could not be reached or refused the connection
+        ConnectionLost,         ///< an established connection dropped
+        ProbablyDeniedByPolicy, ///< closed right after a SUBSCRIBE or PUBLISH
+        SubscribeFailed,        ///< the broker refused a subscription
+    };
+    Q_ENUM(Error)
+
+    /// Messages waiting for the owner's thread beyond this are dropped (and counted).
+    static constexpr qsizetype kInboxCapacity = 100000;
+
+    explicit MqttConnection(QObject *parent = nullptr);
+    ~MqttConnection() override;
+
+    void connectToHost(const MqttConnectOptions &options);
+    void disconnectFromHost();
+
+    /// Returns a handle owned by the connection; subscribes now or once connected.
+    MqttSubscription *subscribe(const TopicFilter &filter, int qos);
+    void unsubscribe(MqttSubscription *subscription);
+    QList<MqttSubscription *> subscriptions() const;
+
+    /// Queues a message for sending; an error when not connected or Paho refuses it.
+    Result<bool, QString> publish(const TopicName &topic, const QByteArray &payload, int qos,
+                                  bool retain);
+
+    State state() const { return m_state; }
+    Error error() const { return m_error; }
+    QString errorString() const { return m_errorString; }
+    quint64 droppedMessages() const;
+    const MqttConnectOptions &options() const { return m_options; }
+
+Q_SIGNALS:
+    void stateChanged(thingdeck::MqttConnection::State state);
+    void errorChanged(thingdeck::MqttConnection::Error error);
+    void messagesReceived(const thingdeck::MqttMessageBatch &messages);
+    void messagePublished(const thingdeck::MqttMessage &message);
+    /// After a reconnect, with the number of subscriptions sent again.
+    void subscriptionsRestored(int count);
+
+private:
+    struct Bridge;
+    friend struct Bridge;
+
+    void setState(State state);
+    void setError(Error error, const QString &text);
+    bool createClient(const QString &uri);
+    void destroyClient();
+    void startConnect();
+    void connectWithUri(const QByteArray &uri);
+    void onConnected();
+    void onConnectFailed(int code, const QString &message);
+    void onConnectionLost(const QString &cause);
+    void onSubscribeResult(int token, bool ok, int grantedQos, const QString &message);
+    void onDisconnected();
+    void drainInbox();
+    void sendSubscribe(MqttSubscription *subscription);
+    void scheduleReconnect();
+    QString probablyDenied() const;
+
+    std::unique_ptr<Bridge> m_bridge;
+    void *m_client = nullptr;
+    MqttConnectOptions m_options;
+    QByteArray m_uri;
+    State m_state = State::Disconnected;
+    Error m_error = Error::None;
+    QString m_errorString;
+    QList<MqttSubscription *> m_subscriptions;
+    QHash<int, MqttSubscription *> m_pendingSubscribes;
+    QString m_lastPublish; ///< "PUBLISH <topic>", for the policy diagnosis
+    qint64 m_lastPublishMs = 0;
+    bool m_everConnected = false;
+    int m_reconnectAttempt = 0;
+    QTimer m_reconnectTimer;
+};
+
+} // namespace thingdeck

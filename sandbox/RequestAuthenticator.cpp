@@ -1,0 +1,243 @@
+#include "RequestAuthenticator.h"
+
+#include <QTimeZone>
+
+namespace thingdeck {
+
+namespace {
+
+AuthFailure failure(const char *code, const QString &message, int status = 403)
+{
+    return AuthFailure{status, QString::fromLatin1(code), message};
+}
+
+AuthFailure invalidSignature(const QString &message)
+{
+    return failure("InvalidSignatureException", message);
+}
+
+// API Gateway-style texts for an Authorization header it cannot take apart; like AWS, every
+// missing part is named and the header is quoted.
+AuthFailure incompleteSignature(const QByteArray &authorization, bool hasDate)
+{
+    QString message;
+    for (const char *part : {"Credential", "Signature", "SignedHeaders"}) {
+        if (!authorization.contains(QByteArray(QByteArray(part) + '=')))
+            message += QStringLiteral("Authorization header requires '%1' parameter. ")
+                           .arg(QLatin1String(part));
+    }
+    if (!hasDate)
+        message += QStringLiteral("Authorization header requires existence of either a "
+                                  "'X-Amz-Date' or a 'Date' header. ");
+    if (message.isEmpty())
+        message = QStringLiteral("Authorization header is not of the form 'AWS4-HMAC-SHA256 "
+                                 "Credential=..., SignedHeaders=..., Signature=...'. ");
+    return failure("IncompleteSignatureException",
+                   message + QStringLiteral("Authorization=") + QString::fromUtf8(authorization));
+}
+
+std::optional<QDateTime> parseAmzDate(const QByteArray &text)
+{
+    if (text.size() != 16)
+        return std::nullopt;
+    QDateTime time =
+        QDateTime::fromString(QString::fromLatin1(text), QStringLiteral("yyyyMMdd'T'HHmmss'Z'"));
+    if (!time.isValid())
+        return std::nullopt;
+    time.setTimeZone(QTimeZone::utc());
+    return time;
+}
+
+// Compares in time independent of where the first difference is, so that timing does not
+// reveal how much of a guessed signature was right.
+bool constantTimeEquals(const QByteArray &a, const QByteArray &b)
+{
+    if (a.size() != b.size())
+        return false;
+    unsigned char difference = 0;
+    for (qsizetype i = 0; i < a.size(); ++i)
+        difference |= static_cast<unsigned char>(a.at(i) ^ b.at(i));
+    return difference == 0;
+}
+
+// The request as the client signed it: its raw path and query, the values of exactly the
+// headers it lists as signed (a listed header that is absent counts as empty) and the body.
+SigV4Request signedPart(const HttpRequest &request, const SigV4Authorization &auth)
+{
+    SigV4Request part;
+    part.method = request.method;
+    part.host = request.header("host");
+    part.path = request.path();
+    part.query = request.query();
+    part.body = request.body;
+    for (const QByteArray &name : auth.signedHeaders) {
+        if (name == "host")
+            continue;
+        bool found = false;
+        for (const auto &[key, value] : request.headers) {
+            if (key.compare(name, Qt::CaseInsensitive) == 0) {
+                part.headers.append({name, value});
+                found = true;
+            }
+        }
+        if (!found)
+            part.headers.append({name, QByteArray()});
+    }
+    return part;
+}
+
+} // namespace
+
+RequestAuthenticator::RequestAuthenticator(QString region, Clock clock)
+    : m_region(std::move(region))
+    , m_clock(std::move(clock))
+{}
+
+void RequestAuthenticator::addCredentials(const AwsCredentials &credentials)
+{
+    m_credentials.append(credentials);
+}
+
+QStringList RequestAuthenticator::servicesFor(ApiPlane plane)
+{
+    if (plane == ApiPlane::Data)
+        return {QStringLiteral("iotdata")};
+    return {QStringLiteral("iot"), QStringLiteral("execute-api")};
+}
+
+// The order of the checks: what the front end can judge from the header alone (form, date,
+// scope) comes before the key lookup, and the clock and signature come last.
+Result<AuthenticatedCaller, AuthFailure>
+RequestAuthenticator::authenticate(const HttpRequest &request, ApiPlane plane) const
+{
+    if (!request.hasHeader("authorization"))
+        return fail(failure("MissingAuthenticationTokenException",
+                            QStringLiteral("Missing Authentication Token")));
+    const QByteArray header = request.header("authorization");
+    const QByteArray amzDate = request.header("x-amz-date");
+    const auto auth = SigV4Signer::parseAuthorization(header);
+    if (!auth || amzDate.isEmpty())
+        return fail(incompleteSignature(header, !amzDate.isEmpty()));
+    if (auto error = checkScope(*auth, plane))
+        return fail(*error);
+    if (auto error = checkDate(*auth, amzDate))
+        return fail(*error);
+    const AwsCredentials *key = findKey(auth->accessKeyId);
+    if (!key)
+        return fail(
+            failure("UnrecognizedClientException",
+                    QStringLiteral("The security token included in the request is invalid.")));
+    if (auto error = checkToken(*key, request))
+        return fail(*error);
+    if (auto error = checkSkew(*parseAmzDate(amzDate)))
+        return fail(*error);
+    if (auto error = checkSignature(*auth, *key, amzDate, request))
+        return fail(*error);
+    return AuthenticatedCaller{key->accessKeyId, QString::fromUtf8(auth->service)};
+}
+
+std::optional<AuthFailure> RequestAuthenticator::checkScope(const SigV4Authorization &auth,
+                                                            ApiPlane plane) const
+{
+    const QStringList services = servicesFor(plane);
+    if (!services.contains(QString::fromUtf8(auth.service)))
+        return invalidSignature(
+            QStringLiteral("Credential should be scoped to correct service: '%1'.")
+                .arg(services.constFirst()));
+    if (QString::fromUtf8(auth.region) == m_region)
+        return std::nullopt;
+    // The data plane reports a foreign region as ForbiddenException (aws-iot.md §1.9).
+    const QString message =
+        QStringLiteral("Credential should be scoped to a valid region, not '%1'. ")
+            .arg(QString::fromUtf8(auth.region));
+    return plane == ApiPlane::Data ? failure("ForbiddenException", message)
+                                   : invalidSignature(message);
+}
+
+std::optional<AuthFailure> RequestAuthenticator::checkDate(const SigV4Authorization &auth,
+                                                           const QByteArray &amzDate) const
+{
+    if (!parseAmzDate(amzDate))
+        return failure("IncompleteSignatureException",
+                       QStringLiteral("Date must be in ISO-8601 'basic format'. Got '%1'. See "
+                                      "http://en.wikipedia.org/wiki/ISO_8601")
+                           .arg(QString::fromLatin1(amzDate)));
+    if (auth.date == amzDate.left(8))
+        return std::nullopt;
+    return invalidSignature(
+        QStringLiteral("Date in Credential scope does not match YYYYMMDD from ISO-8601 version "
+                       "of date from HTTP: '%1' != '%2', from '%3'.")
+            .arg(QString::fromLatin1(auth.date), QString::fromLatin1(amzDate.left(8)),
+                 QString::fromLatin1(amzDate)));
+}
+
+std::optional<AuthFailure> RequestAuthenticator::checkSkew(const QDateTime &signedAt) const
+{
+    const QDateTime current = now();
+    const auto stamp = [](const QDateTime &t) {
+        return QString::fromLatin1(SigV4Signer::timestamp(t));
+    };
+    const QDateTime earliest = current.addSecs(-kMaxSkewSeconds);
+    const QDateTime latest = current.addSecs(kMaxSkewSeconds);
+    if (signedAt < earliest)
+        return invalidSignature(
+            QStringLiteral("Signature expired: %1 is now earlier than %2 (%3 - 5 min.)")
+                .arg(stamp(signedAt), stamp(earliest), stamp(current)));
+    if (signedAt > latest)
+        return invalidSignature(
+            QStringLiteral("Signature not yet current: %1 is still later than %2 (%3 + 5 min.)")
+                .arg(stamp(signedAt), stamp(latest), stamp(current)));
+    return std::nullopt;
+}
+
+// Keys with a session token are temporary credentials: AWS insists on the token. A token sent
+// with long-term keys is refused the same way, as AWS cannot match it to them either.
+std::optional<AuthFailure> RequestAuthenticator::checkToken(const AwsCredentials &key,
+                                                            const HttpRequest &request) const
+{
+    const QByteArray sent = request.header("x-amz-security-token");
+    if (constantTimeEquals(sent, key.sessionToken.toUtf8()))
+        return std::nullopt;
+    return failure("UnrecognizedClientException",
+                   QStringLiteral("The security token included in the request is invalid."));
+}
+
+std::optional<AuthFailure> RequestAuthenticator::checkSignature(const SigV4Authorization &auth,
+                                                                const AwsCredentials &key,
+                                                                const QByteArray &amzDate,
+                                                                const HttpRequest &request) const
+{
+    if (!auth.signedHeaders.contains("host"))
+        return failure("IncompleteSignatureException",
+                       QStringLiteral("'Host' or ':authority' must be a 'SignedHeader' in the AWS "
+                                      "Authorization."));
+    const SigV4Scope scope{QString::fromUtf8(auth.region), QString::fromUtf8(auth.service)};
+    const SigV4Request part = signedPart(request, auth);
+    const QByteArray canonical = SigV4Signer::canonicalRequest(part);
+    const QByteArray toSign = SigV4Signer::stringToSign(canonical, amzDate, scope);
+    const QByteArray signingKey = SigV4Signer::signingKey(key.secretAccessKey, auth.date, scope);
+    const bool sameList =
+        SigV4Signer::canonicalHeaders(part).second == auth.signedHeaders.join(';');
+    if (sameList && constantTimeEquals(SigV4Signer::signature(toSign, signingKey), auth.signature))
+        return std::nullopt;
+    return invalidSignature(QStringLiteral(
+        "The request signature we calculated does not match the signature you provided. Check "
+        "your AWS Secret Access Key and signing method. Consult the service documentation for "
+        "details."));
+}
+
+const AwsCredentials *RequestAuthenticator::findKey(const QByteArray &accessKeyId) const
+{
+    for (const AwsCredentials &key : m_credentials) {
+        if (key.accessKeyId.toUtf8() == accessKeyId)
+            return &key;
+    }
+    return nullptr;
+}
+
+QDateTime RequestAuthenticator::now() const
+{
+    return (m_clock ? m_clock() : QDateTime::currentDateTimeUtc()).toUTC();
+}
+
+} // namespace thingdeck

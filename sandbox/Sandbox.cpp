@@ -1,0 +1,270 @@
+#include "Sandbox.h"
+
+#include "BrokerProcess.h"
+#include "DeviceSimulator.h"
+#include "HttpServer.h"
+#include "Logging.h"
+#include "RegistryService.h"
+#include "RequestAuthenticator.h"
+#include "RestApi.h"
+#include "SandboxPki.h"
+#include "SandboxSeeder.h"
+#include "ShadowService.h"
+#include "ShadowTopicService.h"
+#include "StateStore.h"
+#include "mqtt/MqttConnection.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSaveFile>
+#include <QSslKey>
+
+namespace thingdeck {
+
+namespace {
+
+const QString kHost = QStringLiteral("localhost");
+
+QString sub(const QString &dir, const char *name)
+{
+    return dir + QLatin1Char('/') + QLatin1String(name);
+}
+
+QSslKey readKey(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    const QByteArray pem = file.readAll();
+    QSslKey key(pem, QSsl::Ec);
+    return key.isNull() ? QSslKey(pem, QSsl::Rsa) : key;
+}
+
+Result<QList<BrokerProcess::Denial>, QString> denials(const QStringList &rules)
+{
+    QList<BrokerProcess::Denial> out;
+    for (const QString &rule : rules) {
+        const auto filter = TopicFilter::create(rule.section(QLatin1Char('='), 1));
+        if (!filter.ok())
+            return fail(QStringLiteral("--deny %1: %2").arg(rule, filter.error()));
+        out.append({rule.section(QLatin1Char('='), 0, 0), filter.value()});
+    }
+    return out;
+}
+
+} // namespace
+
+Sandbox::Sandbox(SandboxOptions options, QObject *parent)
+    : QObject(parent)
+    , m_options(std::move(options))
+{}
+
+Sandbox::~Sandbox() = default;
+
+QString Sandbox::infoFile() const
+{
+    return sub(m_options.stateDir, "sandbox.json");
+}
+
+void Sandbox::start()
+{
+    if (auto problem = prepareState()) {
+        fatal(*problem);
+        return;
+    }
+    if (auto problem = startRest()) {
+        fatal(*problem);
+        return;
+    }
+    startBroker();
+}
+
+std::optional<QString> Sandbox::prepareState()
+{
+    m_options.stateDir = QDir(m_options.stateDir).absolutePath();
+    if (!QDir().mkpath(m_options.stateDir))
+        return QStringLiteral("cannot create the state folder %1; choose a --state-dir you can "
+                              "write to")
+            .arg(m_options.stateDir);
+    const auto identity = SandboxIdentity::loadOrCreate(m_options.stateDir);
+    if (!identity.ok())
+        return identity.error();
+    m_identity = identity.value();
+    m_things = SandboxSeeder::thingNames(m_options.things);
+    m_pki = std::make_unique<SandboxPki>(sub(m_options.stateDir, "certificates"));
+    const auto made = m_pki->ensure(m_things);
+    if (!made.ok())
+        return made.error();
+    m_store = std::make_unique<StateStore>(sub(m_options.stateDir, "state"));
+    if (auto problem = m_store->load())
+        return problem->toString();
+    for (const StoreError &problem : m_store->problems())
+        qCWarning(lcSandbox).noquote() << "skipped" << problem.toString();
+    m_registry = std::make_unique<RegistryService>(
+        m_store.get(), RegistryOptions{m_options.region, m_identity.accountId, kHost});
+    m_shadows = std::make_unique<ShadowService>(m_store.get());
+    const QString marker = sub(m_options.stateDir, "state/.seeded");
+    if (QFile::exists(marker))
+        return std::nullopt;
+    if (auto problem = SandboxSeeder::seed(m_things, *m_registry, *m_shadows, *m_pki))
+        return QStringLiteral("cannot seed the sandbox: %1").arg(*problem);
+    QFile seeded(marker);
+    if (!seeded.open(QIODevice::WriteOnly))
+        return QStringLiteral("cannot write %1: %2").arg(marker, seeded.errorString());
+    return std::nullopt;
+}
+
+std::optional<QString> Sandbox::startRest()
+{
+    m_authenticator = std::make_unique<RequestAuthenticator>(m_options.region);
+    AwsCredentials keys;
+    keys.accessKeyId = m_identity.accessKeyId;
+    keys.secretAccessKey = m_identity.secretAccessKey;
+    m_authenticator->addCredentials(keys);
+    m_rest = std::make_unique<RestApi>(m_authenticator.get(), m_registry.get(), m_shadows.get());
+    if (m_options.throttleEvery > 0)
+        m_rest->setThrottle(ThrottlePolicy{m_options.throttleEvery, 0});
+    m_http =
+        std::make_unique<HttpServer>([this](const HttpRequest &request, HttpResponder responder) {
+            m_rest->handle(request, std::move(responder));
+        });
+    const QList<QSslCertificate> certificate =
+        QSslCertificate::fromPath(m_pki->serverCertificateFile());
+    if (certificate.isEmpty() ||
+        !m_http->listenTls(certificate.first(), readKey(m_pki->serverKeyFile()),
+                           m_options.httpPort)) {
+        return QStringLiteral("cannot serve HTTPS on port %1: %2; pass another --http-port or "
+                              "omit it")
+            .arg(m_options.httpPort)
+            .arg(m_http->errorString());
+    }
+    return std::nullopt;
+}
+
+void Sandbox::startBroker()
+{
+    const auto denied = denials(m_options.denyRules);
+    if (!denied.ok()) {
+        fatal(denied.error());
+        return;
+    }
+    BrokerProcess::Options options;
+    options.program = m_options.mosquittoProgram;
+    options.configDirectory = sub(m_options.stateDir, "broker");
+    options.mqttPort = m_options.mqttPort;
+    options.webSocketPort = m_options.wsPort;
+    options.denials = denied.value();
+    QDir().mkpath(options.configDirectory);
+    m_broker = std::make_unique<BrokerProcess>(*m_pki, options);
+    connect(m_broker.get(), &BrokerProcess::ready, this, &Sandbox::onBrokerReady);
+    connect(m_broker.get(), &BrokerProcess::failed, this, &Sandbox::fatal);
+    connect(m_broker.get(), &BrokerProcess::exited, this, [this](const QString &reason) {
+        if (m_stopping) {
+            emit stopped();
+            return;
+        }
+        fatal(QStringLiteral("mosquitto stopped unexpectedly (%1)").arg(reason));
+    });
+    m_broker->start();
+}
+
+void Sandbox::onBrokerReady()
+{
+    m_service = std::make_unique<MqttConnection>();
+    m_shadowTopics = std::make_unique<ShadowTopicService>(m_service.get(), m_shadows.get());
+    m_devices = std::make_unique<DeviceSimulator>(m_service.get(), m_things,
+                                                  m_options.telemetryRate, m_options.reportDelayMs);
+    connect(m_service.get(), &MqttConnection::stateChanged, this,
+            [this](MqttConnection::State state) {
+                if (state == MqttConnection::State::Connected && !m_ready)
+                    onServiceConnected();
+                else if (state == MqttConnection::State::Disconnected && !m_ready && !m_stopping)
+                    fatal(QStringLiteral("the sandbox cannot reach its own broker: %1")
+                              .arg(m_service->errorString()));
+            });
+    MqttConnectOptions options;
+    options.host = kHost;
+    options.port = m_broker->mqttPort();
+    options.clientId = QStringLiteral("thingdeck-sandbox-service");
+    options.caFile = m_pki->caCertificateFile();
+    options.certificateFile = m_pki->serviceCertificateFile();
+    options.privateKeyFile = m_pki->serviceKeyFile();
+    m_service->connectToHost(options);
+}
+
+void Sandbox::onServiceConnected()
+{
+    m_shadowTopics->start();
+    m_devices->start();
+    if (auto problem = writeInfo()) {
+        fatal(*problem);
+        return;
+    }
+    m_ready = true;
+    emit ready(infoFile());
+}
+
+std::optional<QString> Sandbox::writeInfo() const
+{
+    QJsonArray devices;
+    for (const QString &thing : m_things) {
+        devices.append(QJsonObject{
+            {QStringLiteral("thingName"), thing},
+            {QStringLiteral("certificateId"), m_pki->certificateId(thing).value_or(QString())},
+            {QStringLiteral("certificateFile"), m_pki->deviceCertificateFile(thing)},
+            {QStringLiteral("privateKeyFile"), m_pki->deviceKeyFile(thing)}});
+    }
+    const QJsonObject info{{QStringLiteral("region"), m_options.region},
+                           {QStringLiteral("accountId"), m_identity.accountId},
+                           {QStringLiteral("accessKeyId"), m_identity.accessKeyId},
+                           {QStringLiteral("secretAccessKey"), m_identity.secretAccessKey},
+                           {QStringLiteral("restEndpoint"),
+                            QStringLiteral("https://%1:%2").arg(kHost).arg(m_http->port())},
+                           {QStringLiteral("caFile"), m_pki->caCertificateFile()},
+                           {QStringLiteral("mqttHost"), kHost},
+                           {QStringLiteral("mqttPort"), m_broker->mqttPort()},
+                           {QStringLiteral("mqttWebSocketPort"), m_broker->webSocketPort()},
+                           {QStringLiteral("pid"), QCoreApplication::applicationPid()},
+                           {QStringLiteral("brokerPid"), m_broker->processId()},
+                           {QStringLiteral("devices"), devices}};
+    QSaveFile file(infoFile());
+    if (!file.open(QIODevice::WriteOnly))
+        return QStringLiteral("cannot write %1: %2").arg(infoFile(), file.errorString());
+    // It holds the sandbox's secret key, so only the owner may read it.
+    file.setPermissions(QFile::ReadOwner | QFile::WriteOwner);
+    file.write(QJsonDocument(info).toJson());
+    if (!file.commit())
+        return QStringLiteral("cannot write %1: %2").arg(infoFile(), file.errorString());
+    return std::nullopt;
+}
+
+void Sandbox::stop()
+{
+    if (m_stopping)
+        return;
+    m_stopping = true;
+    m_devices.reset();
+    m_shadowTopics.reset();
+    if (m_service)
+        m_service->disconnectFromHost();
+    if (m_http)
+        m_http->close();
+    if (m_broker && m_broker->state() != BrokerProcess::State::NotRunning) {
+        m_broker->stop();
+        return;
+    }
+    QMetaObject::invokeMethod(this, &Sandbox::stopped, Qt::QueuedConnection);
+}
+
+void Sandbox::fatal(const QString &message)
+{
+    if (m_stopping)
+        return;
+    emit failed(message);
+}
+
+} // namespace thingdeck

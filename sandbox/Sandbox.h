@@ -1,0 +1,73 @@
+#pragma once
+
+#include "SandboxIdentity.h"
+#include "SandboxOptions.h"
+
+#include <QObject>
+
+#include <memory>
+
+namespace thingdeck {
+
+class BrokerProcess;
+class DeviceSimulator;
+class HttpServer;
+class MqttConnection;
+class RegistryService;
+class RequestAuthenticator;
+class RestApi;
+class SandboxPki;
+class ShadowService;
+class ShadowTopicService;
+class StateStore;
+
+/// The whole local stand-in for AWS IoT Core: certificates, state, the HTTPS REST API, the
+/// mosquitto broker, the MQTT shadow service and the simulated devices, started in that
+/// order. When everything is up it writes `<state dir>/sandbox.json` atomically and emits
+/// ready(); any failure on the way is failed() with one line naming the cause and the fix.
+class Sandbox : public QObject
+{
+    Q_OBJECT
+public:
+    explicit Sandbox(SandboxOptions options, QObject *parent = nullptr);
+    ~Sandbox() override;
+
+    void start();
+    /// Stops devices, MQTT and the broker; stopped() follows.
+    void stop();
+
+    QString infoFile() const;
+
+Q_SIGNALS:
+    void ready(const QString &infoFile);
+    void failed(const QString &message);
+    void stopped();
+
+private:
+    std::optional<QString> prepareState();
+    std::optional<QString> startRest();
+    void startBroker();
+    void onBrokerReady();
+    void onServiceConnected();
+    std::optional<QString> writeInfo() const;
+    void fatal(const QString &message);
+
+    SandboxOptions m_options;
+    SandboxIdentity m_identity;
+    QStringList m_things;
+    std::unique_ptr<SandboxPki> m_pki;
+    std::unique_ptr<StateStore> m_store;
+    std::unique_ptr<RegistryService> m_registry;
+    std::unique_ptr<ShadowService> m_shadows;
+    std::unique_ptr<RequestAuthenticator> m_authenticator;
+    std::unique_ptr<RestApi> m_rest;
+    std::unique_ptr<HttpServer> m_http;
+    std::unique_ptr<BrokerProcess> m_broker;
+    std::unique_ptr<MqttConnection> m_service;
+    std::unique_ptr<ShadowTopicService> m_shadowTopics;
+    std::unique_ptr<DeviceSimulator> m_devices;
+    bool m_ready = false;
+    bool m_stopping = false;
+};
+
+} // namespace thingdeck

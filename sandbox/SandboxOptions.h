@@ -1,0 +1,30 @@
+#pragma once
+
+#include "Result.h"
+
+#include <QString>
+#include <QStringList>
+
+namespace thingdeck {
+
+/// The command line of thingdeck-sandbox. Ports 0 mean "pick a free one at start".
+struct SandboxOptions
+{
+    QString stateDir;
+    int things = 12;
+    double telemetryRate = 12.0; ///< messages per second over all devices; 0 turns it off
+    quint16 httpPort = 0;
+    quint16 mqttPort = 0;
+    quint16 wsPort = 0;
+    QString region = QStringLiteral("us-east-1");
+    int reportDelayMs = 500; ///< how long a device takes to report desired values back
+    int throttleEvery = 0;   ///< answer every Nth REST request with ThrottlingException
+    QStringList denyRules;   ///< "<thing>=<topic filter>": the broker refuses it for that device
+    QString mosquittoProgram = QStringLiteral("mosquitto");
+
+    /// Parses the arguments (argv[0] included); the error is one line for stderr.
+    static Result<SandboxOptions, QString> parse(const QStringList &arguments);
+    static QString helpText();
+};
+
+} // namespace thingdeck
