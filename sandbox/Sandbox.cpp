@@ -4,6 +4,7 @@
 #include "DeviceSimulator.h"
 #include "HttpServer.h"
 #include "Logging.h"
+#include "MqttPolicyProxy.h"
 #include "RegistryService.h"
 #include "RequestAuthenticator.h"
 #include "RestApi.h"
@@ -99,7 +100,10 @@ std::optional<QString> Sandbox::prepareState()
     const auto made = m_pki->ensure(m_things);
     if (!made.ok())
         return made.error();
-    m_store = std::make_unique<StateStore>(sub(m_options.stateDir, "state"));
+    // A crash (kill -9) must never corrupt the store; surviving a power cut is not worth 10x
+    // slower writes for a local stand-in whose devices report many times a second.
+    m_store = std::make_unique<StateStore>(sub(m_options.stateDir, "state"),
+                                           StateStore::Durability::SurviveProcessCrash);
     if (auto problem = m_store->load())
         return problem->toString();
     for (const StoreError &problem : m_store->problems())
@@ -155,7 +159,9 @@ void Sandbox::startBroker()
     BrokerProcess::Options options;
     options.program = m_options.mosquittoProgram;
     options.configDirectory = sub(m_options.stateDir, "broker");
-    options.mqttPort = m_options.mqttPort;
+    // With denials the devices' port is the policy proxy's, and mosquitto's TLS port (still
+    // used by the sandbox's own connection) is any free one.
+    options.mqttPort = denied.value().isEmpty() ? m_options.mqttPort : quint16(0);
     options.webSocketPort = m_options.wsPort;
     options.denials = denied.value();
     QDir().mkpath(options.configDirectory);
@@ -174,6 +180,10 @@ void Sandbox::startBroker()
 
 void Sandbox::onBrokerReady()
 {
+    if (auto problem = startPolicyProxy()) {
+        fatal(*problem);
+        return;
+    }
     m_service = std::make_unique<MqttConnection>();
     m_shadowTopics = std::make_unique<ShadowTopicService>(m_service.get(), m_shadows.get());
     m_devices = std::make_unique<DeviceSimulator>(m_service.get(), m_things,
@@ -194,6 +204,28 @@ void Sandbox::onBrokerReady()
     options.certificateFile = m_pki->serviceCertificateFile();
     options.privateKeyFile = m_pki->serviceKeyFile();
     m_service->connectToHost(options);
+}
+
+// mosquitto 2.0 grants what an IoT policy denies, where AWS IoT closes the connection; the
+// proxy does that. Without denials it is not started, so devices reach mosquitto directly.
+std::optional<QString> Sandbox::startPolicyProxy()
+{
+    const auto denied = denials(m_options.denyRules);
+    if (!denied.ok() || denied.value().isEmpty())
+        return std::nullopt;
+    MqttPolicyProxy::Options options;
+    options.brokerPort = m_broker->internalPort();
+    options.denials = denied.value();
+    m_policyProxy = std::make_unique<MqttPolicyProxy>(options);
+    if (auto problem = m_policyProxy->listen(*m_pki, m_options.mqttPort))
+        return QStringLiteral("cannot serve MQTT: %1; pass another --mqtt-port or omit it")
+            .arg(*problem);
+    return std::nullopt;
+}
+
+quint16 Sandbox::deviceMqttPort() const
+{
+    return m_policyProxy ? m_policyProxy->port() : m_broker->mqttPort();
 }
 
 void Sandbox::onServiceConnected()
@@ -226,7 +258,7 @@ std::optional<QString> Sandbox::writeInfo() const
                             QStringLiteral("https://%1:%2").arg(kHost).arg(m_http->port())},
                            {QStringLiteral("caFile"), m_pki->caCertificateFile()},
                            {QStringLiteral("mqttHost"), kHost},
-                           {QStringLiteral("mqttPort"), m_broker->mqttPort()},
+                           {QStringLiteral("mqttPort"), deviceMqttPort()},
                            {QStringLiteral("mqttWebSocketPort"), m_broker->webSocketPort()},
                            {QStringLiteral("pid"), QCoreApplication::applicationPid()},
                            {QStringLiteral("brokerPid"), m_broker->processId()},
@@ -253,6 +285,8 @@ void Sandbox::stop()
         m_service->disconnectFromHost();
     if (m_http)
         m_http->close();
+    if (m_policyProxy)
+        m_policyProxy->close();
     if (m_broker && m_broker->state() != BrokerProcess::State::NotRunning) {
         m_broker->stop();
         return;

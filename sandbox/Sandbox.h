@@ -13,6 +13,7 @@ class BrokerProcess;
 class DeviceSimulator;
 class HttpServer;
 class MqttConnection;
+class MqttPolicyProxy;
 class RegistryService;
 class RequestAuthenticator;
 class RestApi;
@@ -48,6 +49,8 @@ private:
     std::optional<QString> startRest();
     void startBroker();
     void onBrokerReady();
+    std::optional<QString> startPolicyProxy();
+    quint16 deviceMqttPort() const;
     void onServiceConnected();
     std::optional<QString> writeInfo() const;
     void fatal(const QString &message);
@@ -63,6 +66,7 @@ private:
     std::unique_ptr<RestApi> m_rest;
     std::unique_ptr<HttpServer> m_http;
     std::unique_ptr<BrokerProcess> m_broker;
+    std::unique_ptr<MqttPolicyProxy> m_policyProxy; ///< only when there are --deny rules
     std::unique_ptr<MqttConnection> m_service;
     std::unique_ptr<ShadowTopicService> m_shadowTopics;
     std::unique_ptr<DeviceSimulator> m_devices;

@@ -157,20 +157,43 @@ private Q_SLOTS:
         roundTrip(c, "dt/ws/telemetry");
     }
 
-    void untrustedServerFailsToConnect()
+    void refusedBeforeOrAtConnect_data()
     {
+        QTest::addColumn<bool>("otherCa");
+        QTest::addColumn<bool>("otherDevice");
+        QTest::addColumn<int>("error");
+        QTest::addColumn<QString>("fragment");
+        // Caught by the certificate check before Paho is asked to connect.
+        QTest::newRow("device certificate not signed by the CA file")
+            << true << false << int(MqttConnection::Error::InvalidOptions)
+            << QStringLiteral("is not signed by a CA in the CA file");
+        // Consistent files from another PKI: only the TLS handshake can tell.
+        QTest::newRow("broker not trusted, device unknown to the broker")
+            << true << true << int(MqttConnection::Error::ConnectFailed)
+            << QStringLiteral("localhost:");
+    }
+
+    void refusedBeforeOrAtConnect()
+    {
+        QFETCH(bool, otherCa);
+        QFETCH(bool, otherDevice);
+        QFETCH(int, error);
+        QFETCH(QString, fragment);
         QTemporaryDir otherDir;
         SandboxPki other(otherDir.path());
         QVERIFY(other.ensure({kDevice}).ok());
         MqttConnectOptions options = deviceOptions(kDevice);
-        options.caFile = other.caCertificateFile(); // does not sign the broker's certificate
+        if (otherCa)
+            options.caFile = other.caCertificateFile();
+        if (otherDevice) {
+            options.certificateFile = other.deviceCertificateFile(kDevice);
+            options.privateKeyFile = other.deviceKeyFile(kDevice);
+        }
         MqttConnection c;
-        QSignalSpy errors(&c, &MqttConnection::errorChanged);
         c.connectToHost(options);
-        QTRY_COMPARE_WITH_TIMEOUT(c.error(), MqttConnection::Error::ConnectFailed, 15000);
+        QTRY_COMPARE_WITH_TIMEOUT(c.error(), MqttConnection::Error(error), 15000);
         QCOMPARE(c.state(), MqttConnection::State::Disconnected);
-        QVERIFY2(c.errorString().contains(QStringLiteral("Cannot connect to localhost:")),
-                 qPrintable(c.errorString()));
+        QVERIFY2(c.errorString().contains(fragment), qPrintable(c.errorString()));
     }
 
     // mosquitto 2.0 grants a denied SUBSCRIBE (SUBACK 0) and then withholds the messages,

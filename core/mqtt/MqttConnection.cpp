@@ -3,6 +3,8 @@
 #include "Logging.h"
 #include "aws/CredentialChain.h"
 #include "aws/SigV4Signer.h"
+#include "tls/CertificateSet.h"
+#include "tls/ConnectFailureText.h"
 
 #include <MQTTAsync.h>
 
@@ -21,6 +23,7 @@ namespace {
 constexpr int kMinBackoffMs = 1000;
 constexpr int kMaxBackoffMs = 120000;
 constexpr int kMaxQueuedPublishes = 100000;
+constexpr int kDrainIntervalMs = 5;
 // A close this soon after a PUBLISH is how AWS IoT denies it by policy.
 constexpr qint64 kPolicyWindowMs = 1000;
 // ALPN protocol list in wire format: one length byte, then the name.
@@ -193,8 +196,38 @@ void MqttConnection::connectToHost(const MqttConnectOptions &options)
     m_everConnected = false;
     m_reconnectAttempt = 0;
     setError(Error::None, {});
+    if (auto problem = checkCertificates()) {
+        setError(Error::InvalidOptions, *problem);
+        setState(State::Disconnected);
+        return;
+    }
     setState(State::Connecting);
     startConnect();
+}
+
+// Paho says only "TCP/TLS connect failure" for every TLS problem, so the files are checked
+// here first, where each problem can be named.
+std::optional<QString> MqttConnection::checkCertificates() const
+{
+    CertificateFiles files{m_options.caFile, m_options.certificateFile, m_options.privateKeyFile,
+                           m_options.privateKeyPassphrase};
+    if (m_options.transport == MqttConnectOptions::Transport::WebSocket) {
+        if (files.caFile.isEmpty())
+            return std::nullopt;
+        files.certificateFile.clear();
+        files.privateKeyFile.clear();
+    }
+    const CertificateSet set = CertificateSet::load(files);
+    for (const CertificateFinding &finding : set.findings()) {
+        const bool irrelevant = m_options.transport == MqttConnectOptions::Transport::WebSocket &&
+                                finding.role != CertificateFinding::Role::CaFile;
+        if (irrelevant)
+            continue;
+        if (finding.isError())
+            return finding.message;
+        qCWarning(lcMqtt).noquote() << finding.message;
+    }
+    return std::nullopt;
 }
 
 void MqttConnection::disconnectFromHost()
@@ -442,10 +475,8 @@ void MqttConnection::onConnected()
 
 void MqttConnection::onConnectFailed(int code, const QString &message)
 {
-    const QString where = m_options.host + QLatin1Char(':') + QString::number(m_options.port);
-    const QString text = QStringLiteral("Cannot connect to %1 (%2). Check the endpoint, the "
-                                        "port, the CA file and the client certificate and key.")
-                             .arg(where, message.isEmpty() ? QString::number(code) : message);
+    const QString text =
+        ConnectFailureText::describe(m_options.host, m_options.port, code, message);
     if (!m_everConnected) {
         destroyClient();
         setError(Error::ConnectFailed, text);
@@ -489,6 +520,9 @@ QString MqttConnection::probablyDenied() const
     }
     if (!m_lastPublish.isEmpty() && nowMs() - m_lastPublishMs < kPolicyWindowMs)
         return m_lastPublish;
+    // Paho may fail the unanswered SUBSCRIBE just before it reports the lost connection.
+    if (!m_lastFailedSubscribe.isEmpty() && nowMs() - m_lastFailedSubscribeMs < kPolicyWindowMs)
+        return m_lastFailedSubscribe;
     return {};
 }
 
@@ -535,6 +569,8 @@ void MqttConnection::onSubscribeResult(int token, bool ok, int grantedQos, const
         subscription->setState(MqttSubscription::State::Subscribed);
         return;
     }
+    m_lastFailedSubscribe = QStringLiteral("SUBSCRIBE %1").arg(subscription->filter().toString());
+    m_lastFailedSubscribeMs = nowMs();
     const QString text =
         QStringLiteral("The broker refused the subscription to %1 (%2); the IoT "
                        "policy probably does not allow it.")
@@ -553,10 +589,15 @@ void MqttConnection::drainInbox()
         for (MqttMessage &message : m_bridge->inbox)
             batch.append(std::move(message));
         m_bridge->inbox.clear();
-        m_bridge->drainPosted = false;
+        // While messages flow, drain on a short timer instead of being woken per message
+        // (that cost Paho's receive thread a wake-up for every other message); once a drain
+        // finds nothing, the next message wakes the owner again.
+        m_bridge->drainPosted = !batch.isEmpty();
     }
-    if (!batch.isEmpty())
-        emit messagesReceived(batch);
+    if (batch.isEmpty())
+        return;
+    QTimer::singleShot(kDrainIntervalMs, this, &MqttConnection::drainInbox);
+    emit messagesReceived(batch);
 }
 
 } // namespace thingdeck

@@ -11,6 +11,7 @@
 #include <QTimer>
 
 #include <memory>
+#include <optional>
 
 namespace thingdeck {
 
@@ -87,6 +88,7 @@ private:
     void sendSubscribe(MqttSubscription *subscription);
     void scheduleReconnect();
     QString probablyDenied() const;
+    std::optional<QString> checkCertificates() const;
 
     std::unique_ptr<Bridge> m_bridge;
     void *m_client = nullptr;
@@ -99,6 +101,8 @@ private:
     QHash<int, MqttSubscription *> m_pendingSubscribes;
     QString m_lastPublish; ///< "PUBLISH <topic>", for the policy diagnosis
     qint64 m_lastPublishMs = 0;
+    QString m_lastFailedSubscribe; ///< "SUBSCRIBE <filter>" of the last refused subscription
+    qint64 m_lastFailedSubscribeMs = 0;
     bool m_everConnected = false;
     int m_reconnectAttempt = 0;
     QTimer m_reconnectTimer;

@@ -1,0 +1,119 @@
+#include "CliInvocation.h"
+
+#include <QCommandLineParser>
+
+namespace thingdeck {
+
+namespace {
+
+QList<QCommandLineOption> allOptions()
+{
+    QList<QCommandLineOption> options = CliCommand::globalOptions();
+    QStringList seen;
+    for (const QCommandLineOption &o : options)
+        seen += o.names();
+    for (const CliCommand &command : CliCommand::all()) {
+        for (const QCommandLineOption &o : command.options) {
+            if (!seen.contains(o.names().first())) {
+                options.append(o);
+                seen += o.names();
+            }
+        }
+    }
+    return options;
+}
+
+// The command whose words start the positional arguments (the longest match).
+const CliCommand *findCommand(const QStringList &positionals)
+{
+    const CliCommand *best = nullptr;
+    for (const CliCommand &command : CliCommand::all()) {
+        if (positionals.mid(0, command.words.size()) == command.words &&
+            (!best || command.words.size() > best->words.size()))
+            best = &command;
+    }
+    return best;
+}
+
+QString unknownCommand(const QStringList &positionals)
+{
+    if (positionals.isEmpty())
+        return QStringLiteral("no command given; run thingdeck-cli --help for the list");
+    return QStringLiteral("unknown command \"%1\"; run thingdeck-cli --help for the list")
+        .arg(positionals.mid(0, 2).join(QLatin1Char(' ')));
+}
+
+Result<QStringList, QString> positionalsOf(QCommandLineParser &parser, const QStringList &args)
+{
+    parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
+    if (!parser.parse(args))
+        return fail(parser.errorText() + QStringLiteral("; see --help"));
+    return parser.positionalArguments();
+}
+
+std::optional<QString> checkCount(const CliCommand &command, qsizetype given)
+{
+    const bool tooFew = given < command.minArguments();
+    const bool tooMany = command.maxArguments() >= 0 && given > command.maxArguments();
+    if (!tooFew && !tooMany)
+        return std::nullopt;
+    return QStringLiteral("%1 arguments; usage: %2")
+        .arg(tooFew ? QStringLiteral("missing") : QStringLiteral("too many"), command.usage());
+}
+
+} // namespace
+
+Result<CliInvocation, QString> CliInvocation::parse(const QStringList &arguments)
+{
+    QCommandLineParser any;
+    any.addOptions(allOptions());
+    const auto found = positionalsOf(any, arguments);
+    if (!found.ok())
+        return fail(found.error());
+    CliInvocation out;
+    out.command = findCommand(found.value());
+    out.help = any.isSet(QStringLiteral("help"));
+    if (!out.command)
+        return out.help ? Result<CliInvocation, QString>(out) : fail(unknownCommand(found.value()));
+    QCommandLineParser strict;
+    strict.addOptions(CliCommand::globalOptions() + out.command->options);
+    const auto positionals = positionalsOf(strict, arguments);
+    if (!positionals.ok())
+        return fail(positionals.error());
+    out.arguments = positionals.value().mid(out.command->words.size());
+    for (const QString &name : strict.optionNames())
+        out.values.insert(name, strict.value(name));
+    if (out.help)
+        return out;
+    if (auto problem = checkCount(*out.command, out.arguments.size()))
+        return fail(*problem);
+    return out;
+}
+
+QString CliInvocation::generalHelp()
+{
+    QString text = QStringLiteral(
+        "Usage: thingdeck-cli COMMAND [ARGUMENTS] [options]\n\n"
+        "A command-line console for AWS IoT: the thing registry, device shadows and live MQTT.\n"
+        "Credentials, region and endpoints are found as the AWS CLI finds them (AWS_* variables,\n"
+        "~/.aws/config, ~/.aws/credentials, credential_process).\n\nCommands:\n");
+    for (const CliCommand &command : CliCommand::all()) {
+        text += QStringLiteral("  %1%2\n")
+                    .arg(command.words.join(QLatin1Char(' ')).leftJustified(18), command.summary);
+    }
+    return text + QStringLiteral("\nRun thingdeck-cli COMMAND --help for a command's options.\n"
+                                 "Exit codes: 0 done, 1 runtime error, 2 usage error.\n");
+}
+
+QString CliInvocation::commandHelp(const CliCommand &command)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(command.summary);
+    parser.addOptions(command.options + CliCommand::globalOptions());
+    QString text = parser.helpText();
+    // Qt's first line names the executable generically; show the command's own usage.
+    text.replace(0, text.indexOf(QLatin1Char('\n')), QStringLiteral("Usage: ") + command.usage());
+    return text;
+}
+
+} // namespace thingdeck

@@ -1,0 +1,101 @@
+#pragma once
+
+#include "CliInvocation.h"
+#include "Result.h"
+#include "iot/ShadowName.h"
+#include "iot/ThingName.h"
+#include "iot/ThingQuery.h"
+#include "iot/ThingSummary.h"
+#include "mqtt/MqttConnectOptions.h"
+#include "mqtt/MqttMessage.h"
+#include "mqtt/TopicName.h"
+
+#include <QFile>
+#include <QObject>
+#include <QProcessEnvironment>
+
+#include <functional>
+#include <memory>
+#include <optional>
+
+class QNetworkAccessManager;
+
+namespace thingdeck {
+
+class AwsClient;
+class AwsConfig;
+class CredentialChain;
+class IotEndpoints;
+class MqttConnection;
+class RegistryClient;
+class ShadowClient;
+struct IotError;
+
+/// Runs one thingdeck-cli command asynchronously and reports the exit code: 0 done, 1 runtime
+/// error (one sentence on stderr), 2 usage error. Results go to stdout; nothing but errors and
+/// warnings goes to stderr.
+class CliRunner : public QObject
+{
+    Q_OBJECT
+public:
+    CliRunner(CliInvocation invocation, QProcessEnvironment environment, QObject *parent = nullptr);
+    ~CliRunner() override;
+
+    void start();
+
+Q_SIGNALS:
+    void finished(int exitCode);
+
+private:
+    using EndpointCallback = std::function<void(const Result<MqttConnectOptions, QString> &)>;
+
+    std::optional<QString> setUpAws();
+    void mqttOptions(const EndpointCallback &callback);
+    Result<MqttConnectOptions, QString> mqttOptionsFor(const QString &host, int port);
+    void connectMqtt(const MqttConnectOptions &options, std::function<void()> onConnected);
+
+    void runThingsList();
+    void runThingsDescribe();
+    void runEndpoint();
+    void runShadowGet();
+    void runShadowUpdate();
+    void runShadowDelete();
+    void runShadowList();
+    void runSub();
+    void runPub();
+    void onSubMessages(const MqttMessageBatch &messages);
+    void disconnectAndSucceed();
+    void publishOverHttp(const TopicName &topic, const QByteArray &payload, int qos);
+
+    void print(const QByteArray &bytes);
+    void printJson(const QJsonObject &object);
+    void succeed();
+    void failWith(const QString &message, int exitCode = 1);
+    void failWith(const IotError &error);
+    Result<ThingName, QString> thingArgument() const;
+    Result<ShadowName, QString> shadowOption() const;
+    Result<ThingQuery, QString> thingQuery() const;
+    void listPage(const ThingQuery &query, const QString &nextToken);
+    QByteArray formatThing(const ThingSummary &thing) const;
+    Result<QByteArray, QString> documentArgument(const QString &text) const;
+    std::optional<int> qosOption() const;
+
+    CliInvocation m_invocation;
+    QProcessEnvironment m_environment;
+    QFile m_stdout;
+    std::unique_ptr<QNetworkAccessManager> m_network;
+    std::unique_ptr<AwsConfig> m_config;
+    std::unique_ptr<CredentialChain> m_credentials;
+    std::unique_ptr<AwsClient> m_aws;
+    std::unique_ptr<IotEndpoints> m_endpoints;
+    std::unique_ptr<RegistryClient> m_registry;
+    std::unique_ptr<ShadowClient> m_shadows;
+    std::unique_ptr<MqttConnection> m_mqtt;
+    QString m_region;
+    qint64 m_wanted = 0; ///< sub --count; 0 = until interrupted
+    qint64 m_received = 0;
+    bool m_finished = false;
+    bool m_disconnecting = false;
+};
+
+} // namespace thingdeck

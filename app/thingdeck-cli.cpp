@@ -1,0 +1,33 @@
+// thingdeck-cli: the headless console on the same core as the GUI. Wiring only; see CliRunner.
+#include "cli/CliInvocation.h"
+#include "cli/CliRunner.h"
+
+#include <QCoreApplication>
+#include <QLoggingCategory>
+#include <QTextStream>
+
+using namespace thingdeck;
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("thingdeck-cli"));
+    // Errors reach the user once, as the command's own one-line message; the core's progress
+    // logging stays available through QT_LOGGING_RULES (e.g. "thingdeck.*.info=true").
+    QLoggingCategory::setFilterRules(QStringLiteral("thingdeck.*.info=false"));
+    const auto invocation = CliInvocation::parse(QCoreApplication::arguments());
+    if (!invocation.ok()) {
+        QTextStream(stderr) << "thingdeck-cli: " << invocation.error() << Qt::endl;
+        return 2;
+    }
+    if (invocation.value().help) {
+        const CliCommand *command = invocation.value().command;
+        QTextStream(stdout) << (command ? CliInvocation::commandHelp(*command)
+                                        : CliInvocation::generalHelp());
+        return 0;
+    }
+    CliRunner runner(invocation.value(), QProcessEnvironment::systemEnvironment());
+    QObject::connect(&runner, &CliRunner::finished, &app, &QCoreApplication::exit);
+    QMetaObject::invokeMethod(&runner, &CliRunner::start, Qt::QueuedConnection);
+    return QCoreApplication::exec();
+}

@@ -1,0 +1,167 @@
+#include "MqttPolicyProxy.h"
+
+#include "Logging.h"
+#include "SandboxPki.h"
+
+#include <QFile>
+#include <QSslKey>
+#include <QSslSocket>
+
+namespace thingdeck {
+
+namespace {
+
+// How long a client may take for its TLS handshake before the server drops it.
+constexpr int kHandshakeTimeoutMs = 10000;
+
+Result<QByteArray, QString> readPem(const QString &fileName)
+{
+    QFile file(fileName);
+    if (!file.open(QIODevice::ReadOnly))
+        return fail(QStringLiteral("cannot read %1: %2").arg(fileName, file.errorString()));
+    return file.readAll();
+}
+
+// SandboxPki makes EC keys; RSA keeps an older state directory usable.
+QSslKey parseKey(const QByteArray &pem)
+{
+    const QSslKey key(pem, QSsl::Ec);
+    return key.isNull() ? QSslKey(pem, QSsl::Rsa) : key;
+}
+
+} // namespace
+
+MqttPolicyProxy::MqttPolicyProxy(Options options, QObject *parent)
+    : QObject(parent)
+    , m_options(std::move(options))
+{
+    m_server.setHandshakeTimeout(kHandshakeTimeoutMs);
+    connect(&m_server, &QSslServer::pendingConnectionAvailable, this,
+            &MqttPolicyProxy::acceptPending);
+    connect(&m_server, &QSslServer::sslErrors, this, &MqttPolicyProxy::onSslErrors);
+}
+
+MqttPolicyProxy::~MqttPolicyProxy()
+{
+    close();
+}
+
+std::optional<QString> MqttPolicyProxy::listen(const SandboxPki &pki, quint16 port)
+{
+    const auto tls = tlsConfiguration(pki);
+    if (!tls)
+        return tls.error();
+    m_server.setSslConfiguration(tls.value());
+    if (!m_server.listen(QHostAddress::LocalHost, port))
+        return QStringLiteral("cannot listen on 127.0.0.1 port %1: %2")
+            .arg(QString::number(port), m_server.errorString());
+    qCInfo(lcSandbox) << "MQTT policy proxy on port" << m_server.serverPort() << "in front of"
+                      << "mosquitto's port" << m_options.brokerPort << "with"
+                      << m_options.denials.size() << "denials";
+    return std::nullopt;
+}
+
+// Only the sandbox CA is trusted, so only its device certificates get in, as only
+// certificates registered with AWS IoT do there.
+Result<QSslConfiguration, QString> MqttPolicyProxy::tlsConfiguration(const SandboxPki &pki)
+{
+    const auto ca = readPem(pki.caCertificateFile());
+    const auto certificate = readPem(pki.serverCertificateFile());
+    const auto key = readPem(pki.serverKeyFile());
+    for (const auto *pem : {&ca, &certificate, &key}) {
+        if (!pem->ok())
+            return fail(pem->error());
+    }
+    QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+    tls.setCaCertificates(QSslCertificate::fromData(ca.value()));
+    tls.setLocalCertificateChain(QSslCertificate::fromData(certificate.value()));
+    tls.setPrivateKey(parseKey(key.value()));
+    tls.setPeerVerifyMode(QSslSocket::VerifyPeer);
+    tls.setProtocol(QSsl::TlsV1_2OrLater);
+    // AWS IoT's MQTT on port 443 asks for this ALPN name; offering it lets such clients in.
+    tls.setAllowedNextProtocols({QByteArrayLiteral("x-amzn-mqtt-ca")});
+    if (tls.caCertificates().isEmpty() || tls.localCertificate().isNull() ||
+        tls.privateKey().isNull())
+        return fail(QStringLiteral("cannot load the sandbox certificates from %1; delete the "
+                                   "folder to have the sandbox make them anew")
+                        .arg(pki.directory()));
+    return tls;
+}
+
+void MqttPolicyProxy::close()
+{
+    m_server.close();
+    // Aborting finishes a session at once, which removes it from the list.
+    const QList<MqttProxySession *> sessions = m_sessions;
+    for (MqttProxySession *session : sessions)
+        session->abort();
+}
+
+qint64 MqttPolicyProxy::largestBacklogBytes() const
+{
+    qint64 largest = 0;
+    for (const MqttProxySession *session : m_sessions)
+        largest = std::max(largest, session->backlogBytes());
+    return largest;
+}
+
+void MqttPolicyProxy::acceptPending()
+{
+    while (m_server.hasPendingConnections())
+        accept(qobject_cast<QSslSocket *>(m_server.nextPendingConnection()));
+}
+
+void MqttPolicyProxy::accept(QSslSocket *socket)
+{
+    if (!socket)
+        return;
+    const QString thing =
+        socket->peerCertificate().subjectInfo(QSslCertificate::CommonName).value(0);
+    if (thing.isEmpty()) {
+        qCInfo(lcSandbox) << "MQTT proxy: refused a client certificate without a common name";
+        socket->abort();
+        socket->deleteLater();
+        return;
+    }
+    auto *session = new MqttProxySession(socket, MqttSessionPolicy(thing, deniedTo(thing)),
+                                         m_options.brokerPort, limits(), this);
+    m_sessions.append(session);
+    connect(session, &MqttProxySession::refused, this, &MqttPolicyProxy::refused);
+    connect(session, &MqttProxySession::finished, this,
+            [this, session] { onSessionFinished(session); });
+    session->start();
+}
+
+// The handshake fails after this; the reason is worth a line, as mosquitto logs it too.
+void MqttPolicyProxy::onSslErrors(QSslSocket *socket, const QList<QSslError> &errors)
+{
+    QStringList reasons;
+    for (const QSslError &error : errors)
+        reasons.append(error.errorString());
+    qCInfo(lcSandbox).noquote() << "MQTT proxy: refused a TLS client from"
+                                << socket->peerAddress().toString() << "-"
+                                << reasons.join(QStringLiteral("; "));
+}
+
+void MqttPolicyProxy::onSessionFinished(MqttProxySession *session)
+{
+    m_sessions.removeOne(session);
+    session->deleteLater();
+}
+
+QList<TopicFilter> MqttPolicyProxy::deniedTo(const QString &thingName) const
+{
+    QList<TopicFilter> filters;
+    for (const BrokerProcess::Denial &denial : m_options.denials) {
+        if (denial.thingName == thingName)
+            filters.append(denial.filter);
+    }
+    return filters;
+}
+
+MqttProxySession::Limits MqttPolicyProxy::limits() const
+{
+    return {m_options.maxRemainingLength, m_options.maxBacklogBytes, m_options.readChunkBytes};
+}
+
+} // namespace thingdeck

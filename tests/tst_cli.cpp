@@ -1,0 +1,399 @@
+// thingdeck-cli as users run it: the real executable against the real sandbox process, every
+// command, each MQTT transport, usage errors and certificate problems.
+#include "SandboxProcess.h"
+#include "cli/MessageLineFormatter.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace thingdeck;
+using namespace thingdeck::test;
+
+namespace {
+
+struct Run
+{
+    int exitCode = -1;
+    QByteArray out;
+    QByteArray err;
+    QList<QByteArray> lines() const { return out.trimmed().split('\n'); }
+    QJsonObject json() const { return QJsonDocument::fromJson(out).object(); }
+};
+
+QString cli()
+{
+    return QStringLiteral(THINGDECK_CLI_EXECUTABLE);
+}
+
+} // namespace
+
+class TestCli : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    QTemporaryDir m_home;
+    std::unique_ptr<SandboxProcess> m_sandbox;
+    static constexpr int kThings = 30;
+
+    QProcessEnvironment env() const
+    {
+        QProcessEnvironment e = m_sandbox->awsEnvironment(m_home.path());
+        e.remove(QStringLiteral("AWS_ENDPOINT_URL")); // the commands pass --endpoint-url
+        return e;
+    }
+
+    QStringList rest() const
+    {
+        return {QStringLiteral("--endpoint-url"), m_sandbox->value("restEndpoint")};
+    }
+
+    QStringList mqtt(int device = 0, const QString &portKey = QStringLiteral("mqttPort")) const
+    {
+        return {QStringLiteral("--mqtt-endpoint"),
+                QStringLiteral("localhost:%1").arg(m_sandbox->port(portKey.toLatin1().constData())),
+                QStringLiteral("--ca"),
+                m_sandbox->value("caFile"),
+                QStringLiteral("--cert"),
+                m_sandbox->deviceCertificate(device),
+                QStringLiteral("--key"),
+                m_sandbox->deviceKey(device)};
+    }
+
+    Run run(const QStringList &arguments, int timeoutMs = 30000) const
+    {
+        QProcess p;
+        p.setProcessEnvironment(env());
+        p.start(cli(), arguments);
+        p.closeWriteChannel();
+        if (!p.waitForFinished(timeoutMs))
+            p.kill();
+        p.waitForFinished(1000);
+        return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
+                p.readAllStandardOutput(), p.readAllStandardError()};
+    }
+
+    std::unique_ptr<QProcess> startSub(const QStringList &arguments) const
+    {
+        auto p = std::make_unique<QProcess>();
+        p->setProcessEnvironment(env());
+        p->start(cli(), QStringList{QStringLiteral("sub")} + arguments);
+        p->waitForStarted();
+        QTest::qWait(700); // connected and subscribed before anything is published
+        return p;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        m_sandbox = std::make_unique<SandboxProcess>(m_dir.filePath(QStringLiteral("state")));
+        QVERIFY2(m_sandbox->start({QStringLiteral("--things"), QString::number(kThings),
+                                   QStringLiteral("--telemetry-rate"), QStringLiteral("100")}),
+                 qPrintable(m_sandbox->error()));
+    }
+
+    void cleanupTestCase() { m_sandbox.reset(); }
+
+    void thingsList()
+    {
+        const Run r = run(QStringList{QStringLiteral("things"), QStringLiteral("list")} + rest());
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(r.lines().size(), kThings);
+        QVERIFY(r.lines().contains(m_sandbox->deviceThing(0).toUtf8()));
+        QVERIFY(r.err.isEmpty());
+    }
+
+    void thingsListFilters_data()
+    {
+        QTest::addColumn<QStringList>("filters");
+        QTest::addColumn<QString>("attribute");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("type") << QStringList{QStringLiteral("--type"), QStringLiteral("Lamp")}
+                              << QStringLiteral("thingTypeName") << QStringLiteral("Lamp");
+        QTest::newRow("attribute")
+            << QStringList{QStringLiteral("--attribute"), QStringLiteral("room=room-101")}
+            << QStringLiteral("room") << QStringLiteral("room-101");
+        QTest::newRow("prefix") << QStringList{QStringLiteral("--attribute"),
+                                               QStringLiteral("firmware=1.3"),
+                                               QStringLiteral("--prefix")}
+                                << QStringLiteral("firmware") << QStringLiteral("1.3.0");
+    }
+
+    void thingsListFilters()
+    {
+        QFETCH(QStringList, filters);
+        QFETCH(QString, attribute);
+        QFETCH(QString, expected);
+        const Run r = run(QStringList{QStringLiteral("things"), QStringLiteral("list"),
+                                      QStringLiteral("--json")} +
+                          filters + rest());
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY(!r.out.isEmpty());
+        for (const QByteArray &line : r.lines()) {
+            const QJsonObject thing = QJsonDocument::fromJson(line).object();
+            const QJsonValue value =
+                attribute == QLatin1String("thingTypeName")
+                    ? thing.value(attribute)
+                    : thing.value(QStringLiteral("attributes")).toObject().value(attribute);
+            QCOMPARE(value.toString(), expected);
+        }
+    }
+
+    void thingsDescribe()
+    {
+        const QString thing = m_sandbox->deviceThing(1);
+        Run r =
+            run(QStringList{QStringLiteral("things"), QStringLiteral("describe"), thing} + rest());
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(r.json().value(QStringLiteral("thingName")).toString(), thing);
+        QVERIFY(r.json().value(QStringLiteral("thingArn")).toString().endsWith(thing));
+        r = run(QStringList{QStringLiteral("things"), QStringLiteral("describe"),
+                            QStringLiteral("no-such-thing")} +
+                rest());
+        QCOMPARE(r.exitCode, 1);
+        QCOMPARE(r.err.trimmed().count('\n'), 0);
+        QVERIFY2(r.err.contains("cannot be found"), r.err.constData());
+    }
+
+    void endpoint()
+    {
+        const Run r = run(QStringList{QStringLiteral("endpoint")} + rest());
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(r.out.trimmed(), m_sandbox->value("mqttHost").toUtf8());
+    }
+
+    void shadowCommands()
+    {
+        const QString thing = m_sandbox->deviceThing(2);
+        const QStringList base{QStringLiteral("shadow")};
+        Run r = run(base + QStringList{QStringLiteral("get"), thing} + rest());
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const int version = r.json().value(QStringLiteral("version")).toInt();
+        r = run(base +
+                QStringList{QStringLiteral("update"), thing,
+                            QStringLiteral(R"({"state":{"desired":{"cli":1}}})"),
+                            QStringLiteral("--version"), QString::number(version)} +
+                rest());
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(r.json().value(QStringLiteral("version")).toInt(), version + 1);
+        // The same base version again is stale now: a conflict, reported as one line.
+        r = run(base +
+                QStringList{QStringLiteral("update"), thing,
+                            QStringLiteral(R"({"state":{"desired":{"cli":2}}})"),
+                            QStringLiteral("--version"), QString::number(version)} +
+                rest());
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("onflict"), r.err.constData());
+        r = run(base +
+                QStringList{QStringLiteral("update"), thing,
+                            QStringLiteral(R"({"state":{"reported":{"n":1}}})"),
+                            QStringLiteral("--name"), QStringLiteral("extra")} +
+                rest());
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        r = run(base + QStringList{QStringLiteral("list"), thing} + rest());
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY(r.lines().contains("extra"));
+        r = run(base +
+                QStringList{QStringLiteral("delete"), thing, QStringLiteral("--name"),
+                            QStringLiteral("extra")} +
+                rest());
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        r = run(base +
+                QStringList{QStringLiteral("get"), thing, QStringLiteral("--name"),
+                            QStringLiteral("extra")} +
+                rest());
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("No shadow exists"), r.err.constData());
+    }
+
+    void subPrintsJsonLines_data()
+    {
+        QTest::addColumn<QString>("transport");
+        QTest::addColumn<QString>("portKey");
+        QTest::newRow("mtls") << QStringLiteral("mtls") << QStringLiteral("mqttPort");
+        QTest::newRow("alpn") << QStringLiteral("alpn") << QStringLiteral("mqttPort");
+        QTest::newRow("wss") << QStringLiteral("wss") << QStringLiteral("mqttWebSocketPort");
+    }
+
+    void subPrintsJsonLines()
+    {
+        QFETCH(QString, transport);
+        QFETCH(QString, portKey);
+        const Run r = run(QStringList{QStringLiteral("sub"), QStringLiteral("dt/+/telemetry"),
+                                      QStringLiteral("--count"), QStringLiteral("5"),
+                                      QStringLiteral("--transport"), transport} +
+                          mqtt(0, portKey));
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(r.lines().size(), 5);
+        for (const QByteArray &line : r.lines()) {
+            const QJsonObject message = QJsonDocument::fromJson(line).object();
+            QVERIFY(
+                message.value(QStringLiteral("topic")).toString().startsWith(QLatin1String("dt/")));
+            QVERIFY(message.value(QStringLiteral("time")).toString().endsWith(QLatin1Char('Z')));
+            QVERIFY(message.contains(QStringLiteral("qos")) &&
+                    message.contains(QStringLiteral("retain")));
+            QVERIFY(QJsonDocument::fromJson(
+                        message.value(QStringLiteral("payload")).toString().toUtf8())
+                        .isObject());
+        }
+    }
+
+    void pubReachesSub_data()
+    {
+        QTest::addColumn<QStringList>("how");
+        QTest::newRow("MQTT QoS 1") << QStringList{QStringLiteral("--qos"), QStringLiteral("1")};
+        QTest::newRow("MQTT QoS 0 MQTT 5")
+            << QStringList{QStringLiteral("--mqtt-version"), QStringLiteral("5")};
+        QTest::newRow("HTTPS") << QStringList{QStringLiteral("--http")};
+    }
+
+    void pubReachesSub()
+    {
+        QFETCH(QStringList, how);
+        auto sub = startSub(QStringList{QStringLiteral("cli/pub/#"), QStringLiteral("--count"),
+                                        QStringLiteral("1"), QStringLiteral("--qos"),
+                                        QStringLiteral("1")} +
+                            mqtt(1));
+        const Run r = run(QStringList{QStringLiteral("pub"), QStringLiteral("cli/pub/x"),
+                                      QStringLiteral("héllo")} +
+                          how + mqtt(0) + rest());
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY(sub->waitForFinished(15000));
+        const QJsonObject got = QJsonDocument::fromJson(sub->readAllStandardOutput()).object();
+        QCOMPARE(got.value(QStringLiteral("payload")).toString(), QStringLiteral("héllo"));
+        QCOMPARE(sub->exitCode(), 0);
+    }
+
+    void binaryPayloadIsBase64()
+    {
+        auto sub = startSub(
+            QStringList{QStringLiteral("cli/bin"), QStringLiteral("--count"), QStringLiteral("1")} +
+            mqtt(1));
+        QProcess pub;
+        pub.setProcessEnvironment(env());
+        pub.start(cli(), QStringList{QStringLiteral("pub"), QStringLiteral("cli/bin"),
+                                     QStringLiteral("-")} +
+                             mqtt(0));
+        pub.write(QByteArray("\xff\x00\x01", 3));
+        pub.closeWriteChannel();
+        QVERIFY(pub.waitForFinished(15000));
+        QCOMPARE(pub.exitCode(), 0);
+        QVERIFY(sub->waitForFinished(15000));
+        const QJsonObject got = QJsonDocument::fromJson(sub->readAllStandardOutput()).object();
+        QCOMPARE(got.value(QStringLiteral("payloadBase64")).toString(), QStringLiteral("/wAB"));
+        QVERIFY(!got.contains(QStringLiteral("payload")));
+    }
+
+    void usageErrorsExitTwo_data()
+    {
+        QTest::addColumn<QStringList>("arguments");
+        QTest::addColumn<QByteArray>("fragment");
+        QTest::newRow("no command") << QStringList{} << QByteArray("no command");
+        QTest::newRow("unknown command")
+            << QStringList{QStringLiteral("things"), QStringLiteral("explode")}
+            << QByteArray("unknown command");
+        QTest::newRow("missing argument")
+            << QStringList{QStringLiteral("shadow"), QStringLiteral("get")}
+            << QByteArray("missing arguments");
+        QTest::newRow("bad qos") << QStringList{QStringLiteral("sub"), QStringLiteral("a/b"),
+                                                QStringLiteral("--qos"), QStringLiteral("2")}
+                                 << QByteArray("--qos must be 0 or 1");
+        QTest::newRow("wildcard publish")
+            << QStringList{QStringLiteral("pub"), QStringLiteral("a/#"), QStringLiteral("x")}
+            << QByteArray("wildcard");
+        QTest::newRow("invalid thing name")
+            << QStringList{QStringLiteral("things"), QStringLiteral("describe"),
+                           QStringLiteral("bad name!")}
+            << QByteArray("bad name!");
+        QTest::newRow("unknown option")
+            << QStringList{QStringLiteral("endpoint"), QStringLiteral("--colour")}
+            << QByteArray("colour");
+    }
+
+    void usageErrorsExitTwo()
+    {
+        QFETCH(QStringList, arguments);
+        QFETCH(QByteArray, fragment);
+        const Run r = run(arguments);
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(fragment), r.err.constData());
+        QVERIFY2(r.err.startsWith("thingdeck-cli: ") && r.err.trimmed().count('\n') == 0,
+                 r.err.constData());
+    }
+
+    void helpForEveryCommand_data()
+    {
+        QTest::addColumn<QStringList>("command");
+        for (const char *c : {"", "things list", "things describe", "endpoint", "shadow get",
+                              "shadow update", "shadow delete", "shadow list", "sub", "pub"})
+            QTest::newRow(*c ? c : "general")
+                << QString::fromLatin1(c).split(QLatin1Char(' '), Qt::SkipEmptyParts);
+    }
+
+    void helpForEveryCommand()
+    {
+        QFETCH(QStringList, command);
+        const Run r = run(command + QStringList{QStringLiteral("--help")});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(r.out.startsWith("Usage: thingdeck-cli"));
+        if (!command.isEmpty())
+            QVERIFY(r.out.contains(command.join(QLatin1Char(' ')).toUtf8()));
+    }
+
+    void certificateProblemsAreNamed()
+    {
+        QStringList args = mqtt(0);
+        args[args.indexOf(QStringLiteral("--key")) + 1] =
+            m_sandbox->deviceKey(1); // another device's key
+        const Run r = run(QStringList{QStringLiteral("sub"), QStringLiteral("dt/#"),
+                                      QStringLiteral("--count"), QStringLiteral("1")} +
+                          args);
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("does not belong to the certificate"), r.err.constData());
+        QCOMPARE(r.err.trimmed().count('\n'), 0);
+    }
+
+    void formatterEscapesAndValidates_data()
+    {
+        QTest::addColumn<QByteArray>("payload");
+        QTest::addColumn<bool>("utf8");
+        QTest::newRow("ascii") << QByteArray("{\"a\":1}") << true;
+        QTest::newRow("two-byte") << QByteArray("caf\xc3\xa9") << true;
+        QTest::newRow("four-byte") << QByteArray("\xf0\x9f\x98\x80") << true;
+        QTest::newRow("overlong") << QByteArray("\xc0\xaf") << false;
+        QTest::newRow("surrogate") << QByteArray("\xed\xa0\x80") << false;
+        QTest::newRow("truncated") << QByteArray("\xe2\x82") << false;
+        QTest::newRow("above U+10FFFF") << QByteArray("\xf4\x90\x80\x80") << false;
+        QTest::newRow("control characters") << QByteArray("a\nb\t\"c\"\\\x01") << true;
+    }
+
+    void formatterEscapesAndValidates()
+    {
+        QFETCH(QByteArray, payload);
+        QFETCH(bool, utf8);
+        QCOMPARE(MessageLineFormatter::isValidUtf8(payload), utf8);
+        MqttMessage m{0, QStringLiteral("t/\"q\""), payload, 1795700000123, 1, true, false};
+        QByteArray line;
+        MessageLineFormatter::append(m, line);
+        QVERIFY(line.endsWith('\n'));
+        const QJsonObject parsed = QJsonDocument::fromJson(line).object();
+        QCOMPARE(parsed.value(QStringLiteral("topic")).toString(), m.topic);
+        QCOMPARE(parsed.value(QStringLiteral("time")).toString(),
+                 QStringLiteral("2026-11-26T13:33:20.123Z"));
+        QCOMPARE(parsed.value(QStringLiteral("retain")).toBool(), true);
+        if (utf8)
+            QCOMPARE(parsed.value(QStringLiteral("payload")).toString().toUtf8(), payload);
+        else
+            QCOMPARE(QByteArray::fromBase64(
+                         parsed.value(QStringLiteral("payloadBase64")).toString().toLatin1()),
+                     payload);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "tst_cli.moc"
