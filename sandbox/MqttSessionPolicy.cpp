@@ -9,7 +9,7 @@ namespace thingdeck {
 
 namespace {
 
-const QString kSharePrefix = QStringLiteral("$share/");
+constexpr QLatin1String kSharePrefix("$share/");
 
 // "$share/<group>/<filter>" subscribes to <filter>; the group only spreads the messages.
 QString effectiveFilter(const QString &filter)

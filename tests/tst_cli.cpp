@@ -269,6 +269,23 @@ private Q_SLOTS:
         QCOMPARE(sub->exitCode(), 0);
     }
 
+    void clientIdOfAThingIsWarnedAbout()
+    {
+        const Run r = run(QStringList{QStringLiteral("sub"), QStringLiteral("dt/+/telemetry"),
+                                      QStringLiteral("--count"), QStringLiteral("2"),
+                                      QStringLiteral("--client-id"), m_sandbox->deviceThing(3)} +
+                          mqtt(0) + rest());
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY2(r.err.contains("is the name of a thing"), r.err.constData());
+        const Run unique =
+            run(QStringList{QStringLiteral("sub"), QStringLiteral("dt/+/telemetry"),
+                            QStringLiteral("--count"), QStringLiteral("2"),
+                            QStringLiteral("--client-id"), QStringLiteral("my-console")} +
+                mqtt(0) + rest());
+        QVERIFY2(unique.exitCode == 0, unique.err.constData());
+        QVERIFY(unique.err.isEmpty());
+    }
+
     void binaryPayloadIsBase64()
     {
         auto sub = startSub(

@@ -407,7 +407,36 @@ Result<MqttConnectOptions, QString> CliRunner::mqttOptionsFor(const QString &hos
     return options;
 }
 
+// AWS IoT allows one connection per client id: a device connected with the same id is
+// disconnected, and takes the id back when it reconnects. A thing's name is the id its device
+// most likely uses, so reusing one deserves a warning, given before connecting.
+void CliRunner::checkClientId(const QString &clientId, std::function<void()> next)
+{
+    const auto thing = ThingName::create(clientId);
+    if (clientId.isEmpty() || !thing.ok())
+        return next();
+    m_registry->describeThing(
+        thing.value(), this,
+        [clientId, next = std::move(next)](const Result<ThingDescription, IotError> &found) {
+            if (found.ok()) {
+                QTextStream(stderr) << "thingdeck-cli: warning: the client id " << clientId
+                                    << " is the name of a thing; AWS IoT disconnects a "
+                                       "device using the same id (omit --client-id for a "
+                                       "unique one)"
+                                    << Qt::endl;
+            }
+            next();
+        });
+}
+
 void CliRunner::connectMqtt(const MqttConnectOptions &options, std::function<void()> onConnected)
+{
+    checkClientId(options.clientId, [this, options, onConnected = std::move(onConnected)] {
+        startMqtt(options, onConnected);
+    });
+}
+
+void CliRunner::startMqtt(const MqttConnectOptions &options, std::function<void()> onConnected)
 {
     m_mqtt = std::make_unique<MqttConnection>();
     connect(m_mqtt.get(), &MqttConnection::stateChanged, this,
@@ -452,10 +481,14 @@ void CliRunner::runSub()
         if (!options.ok())
             return failWith(options.error());
         connectMqtt(options.value(), [this, filters, qos] {
+            // After a reconnect the connection restores the subscriptions itself.
+            if (!m_mqtt->subscriptions().isEmpty())
+                return;
+            connect(m_mqtt.get(), &MqttConnection::messagesReceived, this,
+                    &CliRunner::onSubMessages);
             for (const TopicFilter &filter : filters)
                 m_mqtt->subscribe(filter, *qos);
         });
-        connect(m_mqtt.get(), &MqttConnection::messagesReceived, this, &CliRunner::onSubMessages);
     });
 }
 

@@ -65,6 +65,8 @@ private:
     void runPub();
     void onSubMessages(const MqttMessageBatch &messages);
     void disconnectAndSucceed();
+    void checkClientId(const QString &clientId, std::function<void()> next);
+    void startMqtt(const MqttConnectOptions &options, std::function<void()> onConnected);
     void publishOverHttp(const TopicName &topic, const QByteArray &payload, int qos);
 
     void print(const QByteArray &bytes);

@@ -1,8 +1,7 @@
 #pragma once
 
-#include "aws/SigV4Signer.h"
+#include "HttpServer.h"
 
-#include <QHash>
 #include <QList>
 #include <QObject>
 #include <QSslCertificate>
@@ -10,25 +9,11 @@
 #include <QUrl>
 
 #include <functional>
-#include <memory>
-
-class QTcpServer;
-class QTcpSocket;
 
 namespace thingdeck::test {
 
 /// One request as it arrived on the socket, byte for byte.
-struct RecordedRequest
-{
-    QByteArray method;
-    QByteArray target;                    ///< request-target as sent: path plus '?' query
-    QList<thingdeck::HttpHeader> headers; ///< in arrival order, names as sent
-    QByteArray body;
-
-    QByteArray path() const;
-    QByteArray query() const;
-    QByteArray header(const QByteArray &name) const; ///< case-insensitive; repeated joined by ','
-};
+using RecordedRequest = thingdeck::HttpRequest;
 
 /// What the server does with a request.
 struct CannedReply
@@ -45,9 +30,8 @@ struct CannedReply
     static CannedReply dropConnection();
 };
 
-/// A small HTTP/1.1 server on 127.0.0.1 (plain or TLS) for tests: it records every request
-/// and answers from a handler, so a test can script success, AWS errors, silence or a dropped
-/// connection. Keeps connections alive like a real server.
+/// The sandbox's HTTP/1.1 server scripted for tests: it records every request and answers
+/// from a handler, so a test can script success, AWS errors, silence or a dropped connection.
 class TestHttpServer : public QObject
 {
     Q_OBJECT
@@ -55,7 +39,6 @@ public:
     using Handler = std::function<CannedReply(const RecordedRequest &)>;
 
     explicit TestHttpServer(QObject *parent = nullptr);
-    ~TestHttpServer() override;
 
     bool listen();
     bool listenTls(const QSslCertificate &certificate, const QSslKey &key);
@@ -69,16 +52,12 @@ Q_SIGNALS:
     void requestReceived();
 
 private:
-    void acceptPending();
-    void onReadyRead(QTcpSocket *socket);
-    bool takeRequest(QByteArray &buffer, RecordedRequest &request);
-    void reply(QTcpSocket *socket, const CannedReply &reply);
+    void handle(const HttpRequest &request, HttpResponder responder);
 
-    std::unique_ptr<QTcpServer> m_server;
-    bool m_tls = false;
+    HttpServer m_server;
     Handler m_handler;
     QList<RecordedRequest> m_requests;
-    QHash<QTcpSocket *, QByteArray> m_buffers;
+    QList<HttpResponder> m_unanswered; ///< kept so that silent requests stay open
 };
 
 } // namespace thingdeck::test
