@@ -101,6 +101,9 @@ void SandboxRestFixture::tearDown()
 {
     m_client.reset();
     m_credentials.reset();
+    // Close the kept-alive connections while the server still exists, rather than leaving
+    // them to the network thread's teardown at exit.
+    m_network.clearConnectionCache();
     stopSandbox();
     m_stateDir.reset();
 }
