@@ -1,5 +1,6 @@
 #include "SandboxRestFixture.h"
 
+#include <QCoreApplication>
 #include <QEventLoop>
 #include <QJsonDocument>
 #include <QSslConfiguration>
@@ -104,6 +105,8 @@ void SandboxRestFixture::tearDown()
     // Close the kept-alive connections while the server still exists, rather than leaving
     // them to the network thread's teardown at exit.
     m_network.clearConnectionCache();
+    // Replies already finished are deleted now, not when the manager goes at exit.
+    QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
     stopSandbox();
     m_stateDir.reset();
 }

@@ -839,12 +839,21 @@ private Q_SLOTS:
         connectAndWait(c, deviceOptions(kDenied, version));
         subscribeAndWait(c, QStringLiteral("public/#"));
         QSignalSpy refused(m_proxy.get(), &MqttPolicyProxy::refused);
-        c.subscribe(filter(filterText), 1);
+        MqttSubscription *denied = c.subscribe(filter(filterText), 1);
         expectPolicyClose(c, QStringLiteral("SUBSCRIBE ") + filterText);
         QCOMPARE(refused.first().at(0).toString(), kDenied);
         QCOMPARE(
             refused.first().at(1).toString(),
             QStringLiteral("SUBSCRIBE %1 overlaps the denied filter secret/#").arg(filterText));
+        // The denied subscription is given up rather than refused again after every
+        // reconnect; the allowed one is restored and the connection stays up.
+        QCOMPARE(denied->state(), MqttSubscription::State::Failed);
+        QVERIFY(denied->errorString().contains(QStringLiteral("IoT policy")));
+        QTRY_COMPARE_WITH_TIMEOUT(c.state(), MqttConnection::State::Connected, 15000);
+        QCOMPARE(c.subscriptions().size(), 1);
+        QTest::qWait(500);
+        QCOMPARE(c.state(), MqttConnection::State::Connected);
+        QCOMPARE(refused.size(), 1);
         c.disconnectFromHost();
     }
 

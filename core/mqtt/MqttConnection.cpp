@@ -506,7 +506,23 @@ void MqttConnection::onConnectionLost(const QString &cause)
     for (MqttSubscription *subscription : std::as_const(m_subscriptions))
         subscription->setState(MqttSubscription::State::Pending);
     m_pendingSubscribes.clear();
+    if (denied.startsWith(QLatin1String("SUBSCRIBE ")))
+        dropDeniedSubscription(denied.mid(10));
     scheduleReconnect();
+}
+
+// Subscribing again after a reconnect would only be refused again, in a loop: the denied
+// subscription is given up (Failed, with the reason) and the rest are restored.
+void MqttConnection::dropDeniedSubscription(const QString &filter)
+{
+    for (MqttSubscription *subscription : std::as_const(m_subscriptions)) {
+        if (subscription->filter().toString() != filter)
+            continue;
+        // The handle stays valid (a child of the connection) so its owner can read why.
+        m_subscriptions.removeOne(subscription);
+        subscription->setState(MqttSubscription::State::Failed, m_errorString);
+        return;
+    }
 }
 
 // AWS IoT answers a SUBSCRIBE or PUBLISH its policy forbids by closing the connection, with

@@ -88,6 +88,7 @@ private:
     void sendSubscribe(MqttSubscription *subscription);
     void scheduleReconnect();
     QString probablyDenied() const;
+    void dropDeniedSubscription(const QString &filter);
     std::optional<QString> checkCertificates() const;
 
     std::unique_ptr<Bridge> m_bridge;
