@@ -29,5 +29,10 @@ int main(int argc, char *argv[])
     CliRunner runner(invocation.value(), QProcessEnvironment::systemEnvironment());
     QObject::connect(&runner, &CliRunner::finished, &app, &QCoreApplication::exit);
     QMetaObject::invokeMethod(&runner, &CliRunner::start, Qt::QueuedConnection);
-    return QCoreApplication::exec();
+    const int exitCode = QCoreApplication::exec();
+    // The last reply's deleteLater() is still pending when exec() returns; let it run while
+    // its QNetworkAccessManager exists, instead of the manager deleting a live reply while
+    // Qt's network thread tears it down (a double free seen under load).
+    QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
+    return exitCode;
 }
