@@ -121,6 +121,12 @@ QProcessEnvironment SandboxProcess::awsEnvironment(const QString &home) const
 {
     QProcessEnvironment env;
     env.insert(QStringLiteral("PATH"), qEnvironmentVariable("PATH"));
+    // Our own executables started with this environment keep the sanitizer settings
+    // (LeakSanitizer's suppressions among them).
+    for (const char *name : {"ASAN_OPTIONS", "LSAN_OPTIONS", "UBSAN_OPTIONS"}) {
+        if (qEnvironmentVariableIsSet(name))
+            env.insert(QLatin1String(name), qEnvironmentVariable(name));
+    }
     env.insert(QStringLiteral("HOME"), home);
     env.insert(QStringLiteral("AWS_ACCESS_KEY_ID"), value("accessKeyId"));
     env.insert(QStringLiteral("AWS_SECRET_ACCESS_KEY"), value("secretAccessKey"));
