@@ -1,10 +1,14 @@
 // MqttConnection against a real mosquitto with mutual TLS (the sandbox's broker and PKI):
-// transports, subscriptions, batched delivery, errors, reconnect and policy refusals.
+// transports, subscriptions, batched delivery, errors, reconnect and policy refusals, and
+// replacing the Paho client at any moment (connect, disconnect, switch, destroy).
 #include "BrokerProcess.h"
+#include "MqttPolicyProxy.h"
 #include "SandboxPki.h"
 #include "aws/CredentialChain.h"
 #include "mqtt/MqttConnection.h"
 
+#include <QElapsedTimer>
+#include <QRandomGenerator>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -15,6 +19,7 @@ namespace {
 
 const QString kDevice = QStringLiteral("lamp-1");
 const QString kOther = QStringLiteral("lamp-2");
+constexpr int kCycles = 200;
 
 TopicFilter filter(const char *text)
 {
@@ -86,6 +91,49 @@ private:
         QCOMPARE(batch.first().topic, QString::fromLatin1(topicName));
         QCOMPARE(batch.first().payload, QByteArray("{\"t\":21}"));
         QCOMPARE(batch.first().qos, quint8(1));
+    }
+
+    // Publishes a payload no one else sends to a topic `c` is subscribed to, and checks that
+    // it arrives exactly once: the current client is subscribed, and nothing of an earlier
+    // client gets through.
+    static void receivesOwnMessage(MqttConnection &c, const QString &topicName)
+    {
+        const QByteArray payload =
+            QByteArray::number(QRandomGenerator::global()->generate64(), 16);
+        QList<MqttMessage> got;
+        QObject context;
+        connect(&c, &MqttConnection::messagesReceived, &context,
+                [&](const MqttMessageBatch &batch) { got.append(batch); });
+        const auto sent = c.publish(TopicName::create(topicName).value(), payload, 1, false);
+        QVERIFY2(sent.ok(), qPrintable(sent.ok() ? QString() : sent.error()));
+        QTRY_VERIFY_WITH_TIMEOUT(!got.isEmpty(), 10000);
+        QCOMPARE(got.size(), 1);
+        QCOMPARE(got.first().topic, topicName);
+        QCOMPARE(got.first().payload, payload);
+    }
+
+    // The states a spy saw, in order.
+    static QList<MqttConnection::State> statesOf(const QSignalSpy &spy)
+    {
+        QList<MqttConnection::State> states;
+        for (const QList<QVariant> &arguments : spy)
+            states.append(arguments.first().value<MqttConnection::State>());
+        return states;
+    }
+
+    // An AWS-like endpoint in front of the broker that closes a connection on a denied
+    // SUBSCRIBE or PUBLISH. One per test: restarting the broker moves its internal port.
+    std::unique_ptr<MqttPolicyProxy> startProxy() const
+    {
+        MqttPolicyProxy::Options options;
+        options.brokerPort = m_broker->internalPort();
+        options.denials.append({kOther, filter("secret/#")});
+        auto proxy = std::make_unique<MqttPolicyProxy>(options);
+        if (const auto problem = proxy->listen(*m_pki)) {
+            qWarning().noquote() << *problem;
+            return nullptr;
+        }
+        return proxy;
     }
 
 private Q_SLOTS:
@@ -253,6 +301,185 @@ private Q_SLOTS:
         QSignalSpy received(&c, &MqttConnection::messagesReceived);
         QVERIFY(c.publish(topic("dt/after/reconnect"), "x", 1, false).ok());
         QTRY_VERIFY_WITH_TIMEOUT(!received.isEmpty(), 10000);
+    }
+
+    // The status bar's countdown: announced when a lost connection schedules a reconnect.
+    void reconnectIsAnnounced()
+    {
+        auto proxy = startProxy();
+        QVERIFY(proxy);
+        MqttConnectOptions options = deviceOptions(kDevice);
+        options.port = proxy->port();
+        MqttConnection c;
+        connectAndWait(c, options);
+        QSignalSpy scheduled(&c, &MqttConnection::reconnectScheduled);
+        QCOMPARE(c.reconnectDelayMs(), 0);
+        proxy->close(); // drops the connection; the broker behind it stays up
+        QTRY_COMPARE_WITH_TIMEOUT(c.state(), MqttConnection::State::Reconnecting, 10000);
+        QCOMPARE(scheduled.size(), 1);
+        const int delay = scheduled.first().first().toInt();
+        QVERIFY2(delay >= 500 && delay <= 1500, qPrintable(QString::number(delay)));
+        QVERIFY(c.reconnectDelayMs() > 0);
+        QVERIFY(c.reconnectDelayMs() <= delay);
+        c.disconnectFromHost();
+        QCOMPARE(c.state(), MqttConnection::State::Disconnected);
+        QCOMPARE(c.reconnectDelayMs(), 0);
+    }
+
+    void deniedFilterNamesWhatThePolicyRefused_data()
+    {
+        QTest::addColumn<bool>("subscribe");
+        QTest::addColumn<QString>("target");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("SUBSCRIBE") << true << QStringLiteral("secret/#")
+                                   << QStringLiteral("secret/#");
+        QTest::newRow("PUBLISH") << false << QStringLiteral("secret/x")
+                                 << QStringLiteral("PUBLISH secret/x");
+    }
+
+    void deniedFilterNamesWhatThePolicyRefused()
+    {
+        QFETCH(bool, subscribe);
+        QFETCH(QString, target);
+        QFETCH(QString, expected);
+        auto proxy = startProxy();
+        QVERIFY(proxy);
+        MqttConnectOptions options = deviceOptions(kOther);
+        options.port = proxy->port();
+        MqttConnection c;
+        connectAndWait(c, options);
+        QVERIFY(c.deniedFilter().isEmpty());
+        if (subscribe)
+            c.subscribe(TopicFilter::create(target).value(), 1);
+        else
+            QVERIFY(c.publish(TopicName::create(target).value(), "psst", 0, false).ok());
+        QTRY_COMPARE_WITH_TIMEOUT(c.error(), MqttConnection::Error::ProbablyDeniedByPolicy, 10000);
+        QCOMPARE(c.deniedFilter(), expected);
+        // Reconnected (the denied subscription given up): the diagnosis is over.
+        QTRY_COMPARE_WITH_TIMEOUT(c.state(), MqttConnection::State::Connected, 15000);
+        QCOMPARE(c.error(), MqttConnection::Error::None);
+        QVERIFY(c.deniedFilter().isEmpty());
+    }
+
+    // The issue: Disconnect then Connect, over and over, faster than Paho answers. Results
+    // of every replaced client arrive late and must be ignored; the last client ends up
+    // connected and subscribed. Every fourth cycle lets a client reach Connected first (its
+    // disconnect is then still in flight when the next connect replaces it); others give
+    // Paho a few random milliseconds, so late results land in every phase of a handshake.
+    void rapidReconnectCyclesEndConnected()
+    {
+        MqttConnection c;
+        MqttSubscription *sub = c.subscribe(filter("dt/cycle/#"), 1);
+        const MqttConnectOptions options = deviceOptions(kDevice);
+        QSignalSpy states(&c, &MqttConnection::stateChanged);
+        QElapsedTimer elapsed;
+        elapsed.start();
+        for (int i = 0; i < kCycles; ++i) {
+            c.connectToHost(options);
+            if (i % 4 == 1)
+                QTRY_COMPARE_WITH_TIMEOUT(c.state(), MqttConnection::State::Connected, 15000);
+            else if (i % 4 == 2)
+                QTest::qWait(int(QRandomGenerator::global()->bounded(20)));
+            c.disconnectFromHost();
+            c.connectToHost(options);
+        }
+        const qsizetype final = states.size(); // the last connectToHost() said Connecting
+        QCOMPARE(c.state(), MqttConnection::State::Connecting);
+        QTRY_COMPARE_WITH_TIMEOUT(c.state(), MqttConnection::State::Connected, 15000);
+        QTRY_COMPARE_WITH_TIMEOUT(sub->state(), MqttSubscription::State::Subscribed, 10000);
+        receivesOwnMessage(c, QStringLiteral("dt/cycle/end"));
+        if (QTest::currentTestFailed())
+            return;
+        qInfo() << kCycles << "connect/disconnect/connect cycles in" << elapsed.elapsed() << "ms";
+        // Anything an old client still had queued has been delivered (or dropped) by now:
+        // since the last connectToHost() the state changed once, to Connected, and stayed.
+        QCOMPARE(statesOf(states).mid(final),
+                 QList<MqttConnection::State>{MqttConnection::State::Connected});
+        QCOMPARE(c.state(), MqttConnection::State::Connected);
+        QCOMPARE(c.error(), MqttConnection::Error::None);
+        QCOMPARE(c.subscriptions(), QList<MqttSubscription *>{sub});
+    }
+
+    void connectAgainSwitchesEndpoint_data()
+    {
+        QTest::addColumn<bool>("waitForConnected");
+        QTest::addColumn<bool>("toProxy");
+        QTest::newRow("while Connecting, broker -> proxy") << false << true;
+        QTest::newRow("while Connecting, proxy -> broker") << false << false;
+        QTest::newRow("while Connected, broker -> proxy") << true << true;
+        QTest::newRow("while Connected, proxy -> broker") << true << false;
+    }
+
+    // Switching endpoints: two listeners on the same broker, told apart by the proxy's
+    // session count.
+    void connectAgainSwitchesEndpoint()
+    {
+        QFETCH(bool, waitForConnected);
+        QFETCH(bool, toProxy);
+        auto proxy = startProxy();
+        QVERIFY(proxy);
+        const MqttConnectOptions direct = deviceOptions(kDevice);
+        MqttConnectOptions viaProxy = direct;
+        viaProxy.port = proxy->port();
+        MqttConnection c;
+        MqttSubscription *sub = c.subscribe(filter("dt/switch/#"), 1);
+        c.connectToHost(toProxy ? direct : viaProxy);
+        if (waitForConnected)
+            QTRY_COMPARE_WITH_TIMEOUT(c.state(), MqttConnection::State::Connected, 15000);
+        QSignalSpy states(&c, &MqttConnection::stateChanged);
+        c.connectToHost(toProxy ? viaProxy : direct);
+        QTRY_COMPARE_WITH_TIMEOUT(c.state(), MqttConnection::State::Connected, 15000);
+        QCOMPARE(c.options().port, toProxy ? proxy->port() : direct.port);
+        QTRY_COMPARE_WITH_TIMEOUT(proxy->sessionCount(), toProxy ? 1 : 0, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(sub->state(), MqttSubscription::State::Subscribed, 10000);
+        receivesOwnMessage(c, QStringLiteral("dt/switch/x"));
+        if (QTest::currentTestFailed())
+            return;
+        const QList<MqttConnection::State> seen = statesOf(states);
+        QVERIFY(!seen.contains(MqttConnection::State::Disconnected));
+        QCOMPARE(seen.last(), MqttConnection::State::Connected);
+    }
+
+    void destroyedWhileBusyThenAnotherConnects_data()
+    {
+        QTest::addColumn<bool>("disconnecting");
+        QTest::addColumn<bool>("sameClientId");
+        QTest::newRow("while Connecting") << false << false;
+        QTest::newRow("while Connecting, same client id") << false << true;
+        QTest::newRow("while Disconnecting, same client id") << true << true;
+    }
+
+    // A session closed and reopened at once: the old object's client is torn down in its
+    // destructor, and nothing of it may reach (or, by client id, kick) the new one.
+    void destroyedWhileBusyThenAnotherConnects()
+    {
+        QFETCH(bool, disconnecting);
+        QFETCH(bool, sameClientId);
+        MqttConnectOptions options = deviceOptions(kDevice);
+        if (sameClientId)
+            options.clientId = QStringLiteral("thingdeck-tst-same-id");
+        auto first = std::make_unique<MqttConnection>();
+        first->subscribe(filter("dt/#"), 1);
+        first->connectToHost(options);
+        if (disconnecting) {
+            QTRY_COMPARE_WITH_TIMEOUT(first->state(), MqttConnection::State::Connected, 15000);
+            first->disconnectFromHost();
+            QCOMPARE(first->state(), MqttConnection::State::Disconnecting);
+        } else {
+            QCOMPARE(first->state(), MqttConnection::State::Connecting);
+        }
+        first.reset();
+        MqttConnection second;
+        QSignalSpy states(&second, &MqttConnection::stateChanged);
+        MqttSubscription *sub = second.subscribe(filter("dt/destroyed/#"), 1);
+        connectAndWait(second, options);
+        QTRY_COMPARE_WITH_TIMEOUT(sub->state(), MqttSubscription::State::Subscribed, 10000);
+        receivesOwnMessage(second, QStringLiteral("dt/destroyed/x"));
+        if (QTest::currentTestFailed())
+            return;
+        QCOMPARE(statesOf(states), (QList<MqttConnection::State>{
+                                       MqttConnection::State::Connecting,
+                                       MqttConnection::State::Connected}));
     }
 
     void batchesAreBoundedAndOrdered()

@@ -38,29 +38,40 @@ qint64 nowMs()
 } // namespace
 
 /// Shared between the owner's thread and Paho's threads. Paho's callbacks only touch this,
-/// under the mutex, and reach the connection through queued calls while `owner` is set.
+/// under the mutex, and reach the connection through queued calls while `owner` is set and
+/// their client is still the `current` one.
 struct MqttConnection::Bridge
 {
     std::mutex mutex;
     MqttConnection *owner = nullptr;
+    quint64 current = 0; ///< generation of the client whose callbacks count; 0: none
     std::deque<MqttMessage> inbox;
     quint64 dropped = 0;
     bool drainPosted = false;
 
-    void post(std::function<void(MqttConnection *)> call)
+    // Checked twice: here, so a retired client's flood never reaches the queue, and on the
+    // owner's thread, for what was posted just before its client was retired.
+    void post(quint64 generation, std::function<void(MqttConnection *)> call)
     {
         std::lock_guard lock(mutex);
-        if (!owner)
+        if (!owner || generation != current) {
+            qCDebug(lcMqtt) << "dropped a callback of retired client" << generation;
             return;
+        }
         MqttConnection *target = owner;
         QMetaObject::invokeMethod(
-            target, [target, call = std::move(call)] { call(target); }, Qt::QueuedConnection);
+            target,
+            [target, generation, call = std::move(call)] {
+                if (target->isCurrentClient(generation))
+                    call(target);
+            },
+            Qt::QueuedConnection);
     }
 
-    void push(MqttMessage message)
+    void push(quint64 generation, MqttMessage message)
     {
         std::lock_guard lock(mutex);
-        if (!owner)
+        if (!owner || generation != current)
             return;
         if (qsizetype(inbox.size()) >= kInboxCapacity) {
             ++dropped;
@@ -73,7 +84,27 @@ struct MqttConnection::Bridge
         }
     }
 
-    static Bridge *of(void *context) { return static_cast<Bridge *>(context); }
+    void setCurrent(quint64 generation)
+    {
+        std::lock_guard lock(mutex);
+        current = generation;
+    }
+};
+
+/// The context Paho gets for every callback of one client: which client it is, and the way
+/// to its connection. Owned by the connection and freed only after MQTTAsync_destroy()
+/// (which may still call back with it, e.g. failing the requests it drops).
+struct MqttConnection::ClientContext
+{
+    Bridge *bridge;
+    quint64 generation;
+
+    static ClientContext *of(void *context) { return static_cast<ClientContext *>(context); }
+
+    void post(std::function<void(MqttConnection *)> call)
+    {
+        bridge->post(generation, std::move(call));
+    }
 
     // Paho callbacks: copy, free Paho's memory, hand over, return 1 (0 makes Paho redeliver).
     static int messageArrived(void *context, char *topic, int topicLen, MQTTAsync_message *m)
@@ -86,7 +117,8 @@ struct MqttConnection::Bridge
         message.timestampMs = nowMs();
         MQTTAsync_freeMessage(&m);
         MQTTAsync_free(topic);
-        of(context)->push(std::move(message));
+        ClientContext *client = of(context);
+        client->bridge->push(client->generation, std::move(message));
         return 1;
     }
 
@@ -163,6 +195,35 @@ struct MqttConnection::Bridge
     {
         disconnectDone(context, nullptr);
     }
+
+    // A failed disconnect still ends the session: the client is destroyed all the same.
+    static void disconnectFailed(void *context, MQTTAsync_failureData *)
+    {
+        disconnectDone(context, nullptr);
+    }
+
+    static void disconnectFailed5(void *context, MQTTAsync_failureData5 *)
+    {
+        disconnectDone(context, nullptr);
+    }
+
+    static void publishFailed(void *context, MQTTAsync_failureData *data)
+    {
+        const int token = data->token;
+        const int code = data->code;
+        const QString text = data->message ? QString::fromUtf8(data->message) : QString();
+        of(context)->post(
+            [token, code, text](MqttConnection *c) { c->onPublishFailed(token, code, text); });
+    }
+
+    static void publishFailed5(void *context, MQTTAsync_failureData5 *data)
+    {
+        const int token = data->token;
+        const int code = int(data->reasonCode);
+        const QString text = data->message ? QString::fromUtf8(data->message) : QString();
+        of(context)->post(
+            [token, code, text](MqttConnection *c) { c->onPublishFailed(token, code, text); });
+    }
 };
 
 MqttConnection::MqttConnection(QObject *parent)
@@ -172,6 +233,9 @@ MqttConnection::MqttConnection(QObject *parent)
     m_bridge->owner = this;
     m_reconnectTimer.setSingleShot(true);
     connect(&m_reconnectTimer, &QTimer::timeout, this, &MqttConnection::startConnect);
+    m_reaper.setSingleShot(true);
+    m_reaper.setInterval(0);
+    connect(&m_reaper, &QTimer::timeout, this, &MqttConnection::destroyRetired);
 }
 
 MqttConnection::~MqttConnection()
@@ -180,13 +244,16 @@ MqttConnection::~MqttConnection()
         std::lock_guard lock(m_bridge->mutex);
         m_bridge->owner = nullptr;
     }
-    destroyClient();
+    retireClient();
+    destroyRetired();
 }
 
 void MqttConnection::connectToHost(const MqttConnectOptions &options)
 {
     m_reconnectTimer.stop();
-    destroyClient();
+    ++m_attempt;
+    retireClient();
+    markSubscriptionsPending();
     m_options = options;
     if (m_options.clientId.isEmpty()) {
         m_options.clientId =
@@ -233,27 +300,49 @@ std::optional<QString> MqttConnection::checkCertificates() const
 void MqttConnection::disconnectFromHost()
 {
     m_reconnectTimer.stop();
+    ++m_attempt;
+    markSubscriptionsPending();
     if (!m_client || !MQTTAsync_isConnected(m_client)) {
-        destroyClient();
+        retireClient();
         setState(State::Disconnected);
         return;
     }
     setState(State::Disconnecting);
     MQTTAsync_disconnectOptions options = MQTTAsync_disconnectOptions_initializer;
     options.timeout = 2000;
-    options.context = m_bridge.get();
-    if (m_options.version == MqttConnectOptions::Version::Mqtt5)
-        options.onSuccess5 = &Bridge::disconnectDone5;
-    else
-        options.onSuccess = &Bridge::disconnectDone;
-    if (MQTTAsync_disconnect(m_client, &options) != MQTTASYNC_SUCCESS)
+    options.context = m_context.get();
+    if (m_options.version == MqttConnectOptions::Version::Mqtt5) {
+        options.onSuccess5 = &ClientContext::disconnectDone5;
+        options.onFailure5 = &ClientContext::disconnectFailed5;
+    } else {
+        options.onSuccess = &ClientContext::disconnectDone;
+        options.onFailure = &ClientContext::disconnectFailed;
+    }
+    const int rc = MQTTAsync_disconnect(m_client, &options);
+    if (rc != MQTTASYNC_SUCCESS) {
+        qCInfo(lcMqtt) << "Paho refused to disconnect:" << MQTTAsync_strerror(rc);
         onDisconnected();
+    }
 }
 
 void MqttConnection::onDisconnected()
 {
-    destroyClient();
+    retireClient();
     setState(State::Disconnected);
+}
+
+void MqttConnection::onPublishFailed(int token, int code, const QString &message)
+{
+    qCWarning(lcMqtt).noquote() << QStringLiteral("A publish (token %1) failed: %2")
+                                       .arg(token)
+                                       .arg(message.isEmpty() ? QString::number(code) : message);
+}
+
+void MqttConnection::markSubscriptionsPending()
+{
+    m_pendingSubscribes.clear();
+    for (MqttSubscription *subscription : std::as_const(m_subscriptions))
+        subscription->setState(MqttSubscription::State::Pending);
 }
 
 MqttSubscription *MqttConnection::subscribe(const TopicFilter &filter, int qos)
@@ -271,7 +360,11 @@ void MqttConnection::unsubscribe(MqttSubscription *subscription)
         return;
     if (m_state == State::Connected) {
         const QByteArray filter = subscription->filter().toString().toUtf8();
-        MQTTAsync_unsubscribe(m_client, filter.constData(), nullptr);
+        const int rc = MQTTAsync_unsubscribe(m_client, filter.constData(), nullptr);
+        if (rc != MQTTASYNC_SUCCESS) {
+            qCWarning(lcMqtt) << "Paho refused to unsubscribe from" << filter << ":"
+                              << MQTTAsync_strerror(rc);
+        }
     }
     m_pendingSubscribes.removeIf([subscription](auto it) { return it.value() == subscription; });
     subscription->setState(MqttSubscription::State::Unsubscribed);
@@ -295,7 +388,13 @@ Result<bool, QString> MqttConnection::publish(const TopicName &topic, const QByt
     message.payloadlen = int(payload.size());
     message.qos = std::clamp(qos, 0, 1);
     message.retained = retain ? 1 : 0;
-    const int rc = MQTTAsync_sendMessage(m_client, name.constData(), &message, nullptr);
+    MQTTAsync_responseOptions response = MQTTAsync_responseOptions_initializer;
+    response.context = m_context.get();
+    if (m_options.version == MqttConnectOptions::Version::Mqtt5)
+        response.onFailure5 = &ClientContext::publishFailed5;
+    else
+        response.onFailure = &ClientContext::publishFailed;
+    const int rc = MQTTAsync_sendMessage(m_client, name.constData(), &message, &response);
     if (rc != MQTTASYNC_SUCCESS)
         return fail(QStringLiteral("The message to %1 was not sent: %2")
                         .arg(topic.toString(), QString::fromUtf8(MQTTAsync_strerror(rc))));
@@ -321,15 +420,34 @@ void MqttConnection::setState(State state)
     emit stateChanged(state);
 }
 
-void MqttConnection::setError(Error error, const QString &text)
+int MqttConnection::reconnectDelayMs() const
+{
+    return m_reconnectTimer.isActive() ? std::max(m_reconnectTimer.remainingTime(), 0) : 0;
+}
+
+QString MqttConnection::deniedFilter() const
+{
+    return m_deniedFilter;
+}
+
+// `deniedFilter` only counts with ProbablyDeniedByPolicy; a new denial with the same error
+// is announced again, so a status bar can follow it.
+void MqttConnection::setError(Error error, const QString &text, const QString &deniedFilter)
 {
     m_errorString = text;
     if (error != Error::None)
         qCInfo(lcMqtt).noquote() << text;
-    if (m_error == error)
+    const QString denied = error == Error::ProbablyDeniedByPolicy ? deniedFilter : QString();
+    if (m_error == error && m_deniedFilter == denied)
         return;
     m_error = error;
+    m_deniedFilter = denied;
     emit errorChanged(error);
+}
+
+bool MqttConnection::isCurrentClient(quint64 generation) const
+{
+    return m_context && m_context->generation == generation;
 }
 
 bool MqttConnection::createClient(const QString &uri)
@@ -344,10 +462,11 @@ bool MqttConnection::createClient(const QString &uri)
     const QByteArray id = m_options.clientId.toUtf8();
     int rc = MQTTAsync_createWithOptions(&client, uri.toUtf8().constData(), id.constData(),
                                          MQTTCLIENT_PERSISTENCE_NONE, nullptr, &create);
+    auto context = std::make_unique<ClientContext>(ClientContext{m_bridge.get(), 0});
     if (rc == MQTTASYNC_SUCCESS) {
         // Callbacks must be in place before connect: setting them during a handshake races.
-        rc = MQTTAsync_setCallbacks(client, m_bridge.get(), &Bridge::connectionLost,
-                                    &Bridge::messageArrived, nullptr);
+        rc = MQTTAsync_setCallbacks(client, context.get(), &ClientContext::connectionLost,
+                                    &ClientContext::messageArrived, nullptr);
     }
     if (rc != MQTTASYNC_SUCCESS) {
         if (client)
@@ -356,25 +475,44 @@ bool MqttConnection::createClient(const QString &uri)
                                             .arg(uri, QString::fromUtf8(MQTTAsync_strerror(rc))));
         return false;
     }
+    context->generation = ++m_lastGeneration;
+    m_bridge->setCurrent(context->generation);
     m_client = client;
+    m_context = std::move(context);
+    destroyRetired();
     return true;
 }
 
-// Called on the owner's thread, never inside a Paho callback (destroy there stalls ~10 s).
-void MqttConnection::destroyClient()
+// From now on whatever the client still reports, at once or from a queued call, is dropped:
+// Paho cannot be told to stop calling back (it refuses setCallbacks(nullptr)). Destroying it
+// waits for the next client or the event loop, see destroyRetired().
+void MqttConnection::retireClient()
 {
     if (!m_client)
         return;
-    MQTTAsync client = m_client;
-    m_client = nullptr;
-    if (MQTTAsync_isConnected(client)) {
+    m_bridge->setCurrent(0);
+    if (MQTTAsync_isConnected(m_client)) {
         MQTTAsync_disconnectOptions options = MQTTAsync_disconnectOptions_initializer;
         options.timeout = 0;
-        MQTTAsync_disconnect(client, &options);
+        const int rc = MQTTAsync_disconnect(m_client, &options);
+        if (rc != MQTTASYNC_SUCCESS)
+            qCInfo(lcMqtt) << "Paho refused to disconnect:" << MQTTAsync_strerror(rc);
     }
-    MQTTAsync_setCallbacks(client, nullptr, nullptr, nullptr, nullptr);
-    MQTTAsync_destroy(&client);
+    m_retired.emplace_back(std::exchange(m_client, nullptr), std::move(m_context));
     m_pendingSubscribes.clear();
+    m_reaper.start();
+}
+
+// On the owner's thread, never inside a Paho callback (destroy there stalls ~10 s). Paho
+// stops its threads when its last client goes, which blocks here for 100 ms to 1 s; a
+// retired client is therefore destroyed after its successor was created when there is one.
+void MqttConnection::destroyRetired()
+{
+    for (auto &[client, context] : m_retired) {
+        MQTTAsync_destroy(&client);
+        context.reset(); // only now: destroy may still call back with it
+    }
+    m_retired.clear();
 }
 
 void MqttConnection::startConnect()
@@ -391,7 +529,9 @@ void MqttConnection::startConnect()
         return;
     }
     // A fresh signature on every (re)connect: the URL embeds the time and the keys.
-    m_options.credentials->fetch(this, [this, hostPort](const auto &result) {
+    m_options.credentials->fetch(this, [this, hostPort, attempt = m_attempt](const auto &result) {
+        if (attempt != m_attempt)
+            return; // connectToHost() or disconnectFromHost() came in between
         if (!result.ok()) {
             onConnectFailed(-1, result.error().message);
             return;
@@ -408,16 +548,25 @@ void MqttConnection::startConnect()
     });
 }
 
+// Keeps the client across reconnects to the same URL; a signed WebSocket URL changes every
+// time, and then the client does too.
+bool MqttConnection::ensureClient(const QByteArray &uri)
+{
+    if (m_client && uri == m_uri)
+        return true;
+    retireClient();
+    if (!createClient(QString::fromUtf8(uri))) {
+        setState(State::Disconnected);
+        return false;
+    }
+    m_uri = uri;
+    return true;
+}
+
 void MqttConnection::connectWithUri(const QByteArray &uri)
 {
-    if (!m_client || uri != m_uri) {
-        destroyClient();
-        if (!createClient(QString::fromUtf8(uri))) {
-            setState(State::Disconnected);
-            return;
-        }
-        m_uri = uri;
-    }
+    if (!ensureClient(uri))
+        return;
     const QByteArray ca = m_options.caFile.toLocal8Bit();
     const QByteArray cert = m_options.certificateFile.toLocal8Bit();
     const QByteArray key = m_options.privateKeyFile.toLocal8Bit();
@@ -440,17 +589,17 @@ void MqttConnection::connectWithUri(const QByteArray &uri)
         MQTTAsync_connectOptions init5 = MQTTAsync_connectOptions_initializer5;
         options = init5;
         options.cleanstart = m_options.cleanSession ? 1 : 0;
-        options.onSuccess5 = &Bridge::connectSuccess5;
-        options.onFailure5 = &Bridge::connectFailure5;
+        options.onSuccess5 = &ClientContext::connectSuccess5;
+        options.onFailure5 = &ClientContext::connectFailure5;
     } else {
         options.cleansession = m_options.cleanSession ? 1 : 0;
-        options.onSuccess = &Bridge::connectSuccess;
-        options.onFailure = &Bridge::connectFailure;
+        options.onSuccess = &ClientContext::connectSuccess;
+        options.onFailure = &ClientContext::connectFailure;
     }
     options.MQTTVersion = v5 ? MQTTVERSION_5 : MQTTVERSION_3_1_1; // no silent 3.1 retry
     options.keepAliveInterval = m_options.keepAliveSeconds;
     options.connectTimeout = m_options.connectTimeoutSeconds;
-    options.context = m_bridge.get();
+    options.context = m_context.get();
     options.ssl = &ssl;
     const int rc = MQTTAsync_connect(m_client, &options); // Paho copies what it keeps
     if (rc != MQTTASYNC_SUCCESS)
@@ -478,7 +627,7 @@ void MqttConnection::onConnectFailed(int code, const QString &message)
     const QString text =
         ConnectFailureText::describe(m_options.host, m_options.port, code, message);
     if (!m_everConnected) {
-        destroyClient();
+        retireClient();
         setError(Error::ConnectFailed, text);
         setState(State::Disconnected);
         return;
@@ -493,19 +642,20 @@ void MqttConnection::onConnectionLost(const QString &cause)
         return;
     const QString denied = probablyDenied();
     if (!denied.isEmpty()) {
+        const QString what =
+            denied.startsWith(QLatin1String("SUBSCRIBE ")) ? denied.mid(10) : denied;
         setError(Error::ProbablyDeniedByPolicy,
                  QStringLiteral("The broker closed the connection right after %1: probably "
                                 "denied by the IoT policy. Check that the policy allows it.")
-                     .arg(denied));
+                     .arg(denied),
+                 what);
     } else {
         setError(Error::ConnectionLost,
                  QStringLiteral("The connection to %1 was lost%2; reconnecting.")
                      .arg(m_options.host,
                           cause.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(cause)));
     }
-    for (MqttSubscription *subscription : std::as_const(m_subscriptions))
-        subscription->setState(MqttSubscription::State::Pending);
-    m_pendingSubscribes.clear();
+    markSubscriptionsPending();
     if (denied.startsWith(QLatin1String("SUBSCRIBE ")))
         dropDeniedSubscription(denied.mid(10));
     scheduleReconnect();
@@ -551,24 +701,27 @@ void MqttConnection::scheduleReconnect()
     const int delay = kMinBackoffMs / 2 + int(QRandomGenerator::global()->bounded(ceiling));
     qCInfo(lcMqtt) << "reconnecting in" << delay << "ms";
     m_reconnectTimer.start(delay);
+    emit reconnectScheduled(delay);
 }
 
 void MqttConnection::sendSubscribe(MqttSubscription *subscription)
 {
     const QByteArray filter = subscription->filter().toString().toUtf8();
     MQTTAsync_responseOptions response = MQTTAsync_responseOptions_initializer;
-    response.context = m_bridge.get();
+    response.context = m_context.get();
     // Paho refuses v5 callbacks on a 3.1.1 client and the reverse ("wrong MQTT version").
     if (m_options.version == MqttConnectOptions::Version::Mqtt5) {
-        response.onSuccess5 = &Bridge::subscribeSuccess5;
-        response.onFailure5 = &Bridge::subscribeFailure5;
+        response.onSuccess5 = &ClientContext::subscribeSuccess5;
+        response.onFailure5 = &ClientContext::subscribeFailure5;
     } else {
-        response.onSuccess = &Bridge::subscribeSuccess;
-        response.onFailure = &Bridge::subscribeFailure;
+        response.onSuccess = &ClientContext::subscribeSuccess;
+        response.onFailure = &ClientContext::subscribeFailure;
     }
     const int rc =
         MQTTAsync_subscribe(m_client, filter.constData(), subscription->qos(), &response);
     if (rc != MQTTASYNC_SUCCESS) {
+        qCWarning(lcMqtt) << "Paho refused to subscribe to" << filter << ":"
+                          << MQTTAsync_strerror(rc);
         subscription->setState(MqttSubscription::State::Failed,
                                QString::fromUtf8(MQTTAsync_strerror(rc)));
         return;

@@ -12,6 +12,8 @@
 
 #include <memory>
 #include <optional>
+#include <utility>
+#include <vector>
 
 namespace thingdeck {
 
@@ -21,6 +23,10 @@ namespace thingdeck {
 /// are copied into a bounded inbox that is drained by one queued call at a time. After a lost
 /// connection it reconnects with exponential backoff and jitter (1 s up to 2 min) and
 /// subscribes again.
+///
+/// Each Paho client gets its own generation number, carried by every callback it makes; a
+/// callback whose client has been replaced or destroyed is dropped, so connectToHost() and
+/// disconnectFromHost() may follow each other in any order and at any speed.
 class MqttConnection : public QObject
 {
     Q_OBJECT
@@ -43,6 +49,8 @@ public:
     explicit MqttConnection(QObject *parent = nullptr);
     ~MqttConnection() override;
 
+    /// Connects with `options`; a client that is connected, connecting or disconnecting is
+    /// replaced (disconnected and destroyed; whatever it still reports is ignored).
     void connectToHost(const MqttConnectOptions &options);
     void disconnectFromHost();
 
@@ -60,6 +68,11 @@ public:
     QString errorString() const { return m_errorString; }
     quint64 droppedMessages() const;
     const MqttConnectOptions &options() const { return m_options; }
+    /// Time left until the next reconnect attempt, in ms; 0 when none is scheduled.
+    int reconnectDelayMs() const;
+    /// What the last ProbablyDeniedByPolicy diagnosis names: a topic filter ("secret/#") for
+    /// a SUBSCRIBE, "PUBLISH <topic>" for a publish; empty while error() is anything else.
+    QString deniedFilter() const;
 
 Q_SIGNALS:
     void stateChanged(thingdeck::MqttConnection::State state);
@@ -68,15 +81,23 @@ Q_SIGNALS:
     void messagePublished(const thingdeck::MqttMessage &message);
     /// After a reconnect, with the number of subscriptions sent again.
     void subscriptionsRestored(int count);
+    /// A reconnect attempt after a lost connection will start in `delayMs`.
+    void reconnectScheduled(int delayMs);
 
 private:
     struct Bridge;
+    struct ClientContext;
     friend struct Bridge;
+    friend struct ClientContext;
 
     void setState(State state);
-    void setError(Error error, const QString &text);
+    void setError(Error error, const QString &text, const QString &deniedFilter = {});
+    bool isCurrentClient(quint64 generation) const;
+    bool ensureClient(const QByteArray &uri);
     bool createClient(const QString &uri);
-    void destroyClient();
+    void retireClient();
+    void destroyRetired();
+    void markSubscriptionsPending();
     void startConnect();
     void connectWithUri(const QByteArray &uri);
     void onConnected();
@@ -84,6 +105,7 @@ private:
     void onConnectionLost(const QString &cause);
     void onSubscribeResult(int token, bool ok, int grantedQos, const QString &message);
     void onDisconnected();
+    void onPublishFailed(int token, int code, const QString &message);
     void drainInbox();
     void sendSubscribe(MqttSubscription *subscription);
     void scheduleReconnect();
@@ -93,11 +115,21 @@ private:
 
     std::unique_ptr<Bridge> m_bridge;
     void *m_client = nullptr;
+    /// What Paho passes to m_client's callbacks; freed only after the client is destroyed.
+    std::unique_ptr<ClientContext> m_context;
+    quint64 m_lastGeneration = 0;
+    /// Replaced clients (with their contexts), disconnected and muted, not yet destroyed.
+    std::vector<std::pair<void *, std::unique_ptr<ClientContext>>> m_retired;
+    QTimer m_reaper; ///< destroys retired clients from the event loop
+    /// Bumped by connectToHost()/disconnectFromHost(): a credentials fetch started for an
+    /// earlier attempt must not connect.
+    quint64 m_attempt = 0;
     MqttConnectOptions m_options;
     QByteArray m_uri;
     State m_state = State::Disconnected;
     Error m_error = Error::None;
     QString m_errorString;
+    QString m_deniedFilter;
     QList<MqttSubscription *> m_subscriptions;
     QHash<int, MqttSubscription *> m_pendingSubscribes;
     QString m_lastPublish; ///< "PUBLISH <topic>", for the policy diagnosis

@@ -1,0 +1,279 @@
+#include "session/Settings.h"
+
+#include <QDir>
+#include <QStandardPaths>
+
+#include <algorithm>
+
+namespace thingdeck {
+
+namespace {
+
+const QString kConnections = QStringLiteral("connections");
+
+// Enums are stored by name, so that the file reads well and survives reordering; an unknown
+// name (a newer version's, or a typo) reads back as the default.
+template<typename E> struct EnumName
+{
+    E value;
+    QLatin1String name;
+};
+
+constexpr EnumName<ConnectionSettings::Kind> kKinds[] = {
+    {ConnectionSettings::Kind::AwsProfile, QLatin1String("awsProfile")},
+    {ConnectionSettings::Kind::Sandbox, QLatin1String("sandbox")},
+};
+constexpr EnumName<MqttConnectOptions::Transport> kTransports[] = {
+    {MqttConnectOptions::Transport::MutualTls, QLatin1String("mutualTls")},
+    {MqttConnectOptions::Transport::MutualTlsAlpn, QLatin1String("alpn")},
+    {MqttConnectOptions::Transport::WebSocket, QLatin1String("webSocket")},
+};
+constexpr EnumName<MqttConnectOptions::Version> kVersions[] = {
+    {MqttConnectOptions::Version::Mqtt311, QLatin1String("3.1.1")},
+    {MqttConnectOptions::Version::Mqtt5, QLatin1String("5")},
+};
+constexpr EnumName<Settings::Theme> kThemes[] = {
+    {Settings::Theme::System, QLatin1String("system")},
+    {Settings::Theme::Light, QLatin1String("light")},
+    {Settings::Theme::Dark, QLatin1String("dark")},
+};
+
+template<typename E, size_t N> QString enumName(const EnumName<E> (&names)[N], E value)
+{
+    for (const auto &entry : names) {
+        if (entry.value == value)
+            return entry.name;
+    }
+    return names[0].name;
+}
+
+template<typename E, size_t N> E enumValue(const EnumName<E> (&names)[N], const QVariant &stored)
+{
+    const QString text = stored.toString();
+    for (const auto &entry : names) {
+        if (text == entry.name)
+            return entry.value;
+    }
+    return names[0].value;
+}
+
+bool sameName(const QString &a, const QString &b)
+{
+    return a.compare(b, Qt::CaseInsensitive) == 0;
+}
+
+} // namespace
+
+Settings::Settings(const QString &filePath)
+    : m_settings(std::make_unique<QSettings>(filePath, QSettings::IniFormat))
+{}
+
+Settings::~Settings() = default;
+
+QString Settings::defaultFilePath()
+{
+    return QStandardPaths::writableLocation(QStandardPaths::GenericConfigLocation) +
+           QStringLiteral("/thingdeck/thingdeck.conf");
+}
+
+QList<ConnectionSettings> Settings::connections() const
+{
+    QList<ConnectionSettings> all = readAll();
+    std::sort(all.begin(), all.end(), [](const ConnectionSettings &a, const ConnectionSettings &b) {
+        const int order = a.name.compare(b.name, Qt::CaseInsensitive);
+        return order != 0 ? order < 0 : a.name < b.name;
+    });
+    return all;
+}
+
+std::optional<ConnectionSettings> Settings::connection(const QString &name) const
+{
+    for (const ConnectionSettings &settings : readAll()) {
+        if (settings.name == name)
+            return settings;
+    }
+    return std::nullopt;
+}
+
+Result<bool, QString> Settings::saveConnection(const ConnectionSettings &settings,
+                                               const QString &previousName)
+{
+    if (const QString problem = settings.validate(); !problem.isEmpty())
+        return fail(problem);
+    QList<ConnectionSettings> all = readAll();
+    const QString replaced = previousName.isEmpty() ? settings.name : previousName;
+    for (const ConnectionSettings &other : std::as_const(all)) {
+        if (other.name != replaced && sameName(other.name, settings.name))
+            return fail(QStringLiteral("A connection called \"%1\" already exists: choose "
+                                       "another name.")
+                            .arg(other.name));
+    }
+    const auto existing = std::find_if(
+        all.begin(), all.end(), [&](const ConnectionSettings &c) { return c.name == replaced; });
+    if (existing != all.end())
+        *existing = settings;
+    else
+        all.append(settings);
+    writeAll(all);
+    return true;
+}
+
+Result<QString, QString> Settings::duplicateConnection(const QString &name)
+{
+    const auto original = connection(name);
+    if (!original)
+        return fail(QStringLiteral("There is no connection called \"%1\" to duplicate.").arg(name));
+    ConnectionSettings copy = *original;
+    copy.name = uniqueName(name + QStringLiteral(" (copy)"));
+    copy.clientId = ConnectionSettings::generateClientId();
+    const auto saved = saveConnection(copy);
+    if (!saved.ok())
+        return fail(saved.error());
+    return copy.name;
+}
+
+void Settings::removeConnection(const QString &name)
+{
+    QList<ConnectionSettings> all = readAll();
+    all.removeIf([&name](const ConnectionSettings &c) { return c.name == name; });
+    writeAll(all);
+    if (lastConnection() == name)
+        setLastConnection({});
+}
+
+QString Settings::uniqueName(const QString &base) const
+{
+    const QList<ConnectionSettings> all = readAll();
+    const auto taken = [&all](const QString &candidate) {
+        return std::any_of(all.begin(), all.end(), [&](const ConnectionSettings &c) {
+            return sameName(c.name, candidate);
+        });
+    };
+    if (!taken(base))
+        return base;
+    // "X (copy)" continues as "X (copy 2)"; anything else as "X 2".
+    const bool copy = base.endsWith(QLatin1String(" (copy)"));
+    for (int n = 2;; ++n) {
+        const QString candidate = copy ? base.chopped(1) + QStringLiteral(" %1)").arg(n)
+                                       : base + QStringLiteral(" %1").arg(n);
+        if (!taken(candidate))
+            return candidate;
+    }
+}
+
+QString Settings::lastConnection() const
+{
+    return m_settings->value(QStringLiteral("session/lastConnection")).toString();
+}
+
+void Settings::setLastConnection(const QString &name)
+{
+    m_settings->setValue(QStringLiteral("session/lastConnection"), name);
+}
+
+Settings::Theme Settings::theme() const
+{
+    return enumValue(kThemes, m_settings->value(QStringLiteral("appearance/theme")));
+}
+
+void Settings::setTheme(Theme theme)
+{
+    m_settings->setValue(QStringLiteral("appearance/theme"), enumName(kThemes, theme));
+}
+
+QByteArray Settings::viewState(const QString &key) const
+{
+    return m_settings->value(QStringLiteral("views/") + key).toByteArray();
+}
+
+void Settings::setViewState(const QString &key, const QByteArray &state)
+{
+    m_settings->setValue(QStringLiteral("views/") + key, state);
+}
+
+QString Settings::filePath() const
+{
+    return m_settings->fileName();
+}
+
+void Settings::sync()
+{
+    m_settings->sync();
+}
+
+QList<ConnectionSettings> Settings::readAll() const
+{
+    QList<ConnectionSettings> all;
+    const int size = m_settings->beginReadArray(kConnections);
+    for (int i = 0; i < size; ++i) {
+        m_settings->setArrayIndex(i);
+        ConnectionSettings settings = readConnection();
+        if (!settings.name.isEmpty())
+            all.append(settings);
+    }
+    m_settings->endArray();
+    return all;
+}
+
+void Settings::writeAll(const QList<ConnectionSettings> &connections)
+{
+    m_settings->remove(kConnections);
+    m_settings->beginWriteArray(kConnections, int(connections.size()));
+    for (int i = 0; i < connections.size(); ++i) {
+        m_settings->setArrayIndex(i);
+        writeConnection(connections.at(i));
+    }
+    m_settings->endArray();
+}
+
+ConnectionSettings Settings::readConnection() const
+{
+    const QSettings &s = *m_settings;
+    const auto text = [&s](const char *key) {
+        return s.value(QLatin1String(key)).toString();
+    };
+    ConnectionSettings c;
+    c.name = text("name");
+    c.kind = enumValue(kKinds, s.value(QStringLiteral("kind")));
+    c.profile = text("profile");
+    c.region = text("region");
+    c.controlPlaneUrl = text("controlPlaneUrl");
+    c.dataPlaneUrl = text("dataPlaneUrl");
+    c.mqttHost = text("mqttHost");
+    const uint port = s.value(QStringLiteral("mqttPort")).toUInt();
+    c.mqttPort = port <= 65535 ? quint16(port) : 0;
+    c.transport = enumValue(kTransports, s.value(QStringLiteral("transport")));
+    c.mqttVersion = enumValue(kVersions, s.value(QStringLiteral("mqttVersion")));
+    c.caFile = text("caFile");
+    c.certificateFile = text("certificateFile");
+    c.privateKeyFile = text("privateKeyFile");
+    c.clientId = text("clientId");
+    c.keepAliveSeconds = s.value(QStringLiteral("keepAliveSeconds"), 60).toInt();
+    c.rememberPassphrase = s.value(QStringLiteral("rememberPassphrase")).toBool();
+    c.telemetryPattern = s.value(QStringLiteral("telemetryPattern"), c.telemetryPattern).toString();
+    return c;
+}
+
+void Settings::writeConnection(const ConnectionSettings &c)
+{
+    QSettings &s = *m_settings;
+    s.setValue(QStringLiteral("name"), c.name);
+    s.setValue(QStringLiteral("kind"), enumName(kKinds, c.kind));
+    s.setValue(QStringLiteral("profile"), c.profile);
+    s.setValue(QStringLiteral("region"), c.region);
+    s.setValue(QStringLiteral("controlPlaneUrl"), c.controlPlaneUrl);
+    s.setValue(QStringLiteral("dataPlaneUrl"), c.dataPlaneUrl);
+    s.setValue(QStringLiteral("mqttHost"), c.mqttHost);
+    s.setValue(QStringLiteral("mqttPort"), c.mqttPort);
+    s.setValue(QStringLiteral("transport"), enumName(kTransports, c.transport));
+    s.setValue(QStringLiteral("mqttVersion"), enumName(kVersions, c.mqttVersion));
+    s.setValue(QStringLiteral("caFile"), c.caFile);
+    s.setValue(QStringLiteral("certificateFile"), c.certificateFile);
+    s.setValue(QStringLiteral("privateKeyFile"), c.privateKeyFile);
+    s.setValue(QStringLiteral("clientId"), c.clientId);
+    s.setValue(QStringLiteral("keepAliveSeconds"), c.keepAliveSeconds);
+    s.setValue(QStringLiteral("rememberPassphrase"), c.rememberPassphrase);
+    s.setValue(QStringLiteral("telemetryPattern"), c.telemetryPattern);
+}
+
+} // namespace thingdeck

@@ -1,0 +1,66 @@
+#pragma once
+
+#include "Result.h"
+#include "session/ConnectionSettings.h"
+
+#include <QByteArray>
+#include <QList>
+#include <QSettings>
+#include <QString>
+
+#include <memory>
+#include <optional>
+
+namespace thingdeck {
+
+/// The one typed facade over the app's settings file (INI): saved connections, the last one
+/// used, the theme and the views' saved state. Never holds a secret (see SecretStore).
+class Settings
+{
+public:
+    enum class Theme { System, Light, Dark };
+
+    explicit Settings(const QString &filePath);
+    ~Settings();
+
+    /// GenericConfigLocation + "/thingdeck/thingdeck.conf", independent of the application's
+    /// organisation and name.
+    static QString defaultFilePath();
+
+    /// Every saved connection, sorted by name (case-insensitive).
+    QList<ConnectionSettings> connections() const;
+    std::optional<ConnectionSettings> connection(const QString &name) const;
+    /// Inserts, or replaces the connection called `previousName` (a rename when the names
+    /// differ). Refuses settings that do not validate and a name another connection has.
+    Result<bool, QString> saveConnection(const ConnectionSettings &settings,
+                                         const QString &previousName = {});
+    /// Saves a copy under "X (copy)", "X (copy 2)", …; returns the new name.
+    Result<QString, QString> duplicateConnection(const QString &name);
+    void removeConnection(const QString &name);
+    /// `base` when no connection has that name, else "base 2", "base 3", …
+    QString uniqueName(const QString &base) const;
+
+    QString lastConnection() const;
+    void setLastConnection(const QString &name);
+
+    Theme theme() const;
+    void setTheme(Theme theme);
+
+    /// Opaque state a view saved (window geometry, dock state, header state); empty if none.
+    QByteArray viewState(const QString &key) const;
+    void setViewState(const QString &key, const QByteArray &state);
+
+    QString filePath() const;
+    /// Writes pending changes to the file now.
+    void sync();
+
+private:
+    QList<ConnectionSettings> readAll() const;
+    void writeAll(const QList<ConnectionSettings> &connections);
+    ConnectionSettings readConnection() const;
+    void writeConnection(const ConnectionSettings &settings);
+
+    std::unique_ptr<QSettings> m_settings;
+};
+
+} // namespace thingdeck

@@ -1,0 +1,125 @@
+#pragma once
+
+#include "session/Settings.h"
+
+#include <QMainWindow>
+#include <QPointer>
+#include <QProcessEnvironment>
+
+#include <memory>
+
+class QActionGroup;
+class QComboBox;
+class QDockWidget;
+class QLabel;
+class QStackedWidget;
+class QVBoxLayout;
+
+namespace thingdeck {
+
+class ConnectionDialog;
+class ConsoleSession;
+class MessageBar;
+class PassphraseDialog;
+class SecretStore;
+class ThemeController;
+class ThingBrowser;
+class ThingDetails;
+class ThingRelations;
+class WelcomeView;
+class Workspace;
+
+/// The one main window: the thing browser docked on the left, the selected thing in the
+/// centre, its groups and principals docked at the bottom, the connection switcher in the
+/// toolbar and the connection, REST, MQTT and sandbox state in the status bar. Wiring only: the
+/// Workspace decides what is open, the panes bind to its session.
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+public:
+    MainWindow(Workspace *workspace, Settings *settings, SecretStore *secrets,
+               QProcessEnvironment environment, QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    /// Restores geometry, docks, column widths and the theme from the settings.
+    void restoreState();
+    /// With no connection open: the welcome view (it says whether AWS profiles exist).
+    void showWelcome(bool hasAwsConfiguration);
+    void openConnectionsDialog();
+
+    ThingBrowser *browser() const { return m_browser; }
+    ThingDetails *details() const { return m_details; }
+    ThingRelations *relations() const { return m_relations; }
+    WelcomeView *welcome() const { return m_welcome; }
+    MessageBar *messageBar() const { return m_messages; }
+    QComboBox *connectionSelector() const { return m_connections; }
+    ConnectionDialog *connectionDialog() const { return m_connectionDialog; }
+    QLabel *restStatus() const { return m_restLabel; }
+    QLabel *mqttStatus() const { return m_mqttLabel; }
+    QLabel *sandboxStatus() const { return m_sandboxLabel; }
+    QLabel *connectionStatus() const { return m_connectionLabel; }
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void buildCentre();
+    void buildDocks();
+    void buildActions();
+    void buildMenus();
+    void buildToolBar();
+    void buildStatusBar();
+    void bindWorkspace();
+    void reloadConnectionList();
+    void onConnectionChosen(int index);
+    void onSessionChanged(ConsoleSession *session);
+    void onOpenFailed(const QString &sentence);
+    void onPassphraseNeeded(const QString &connection, const QString &keyFile,
+                            const QString &problem);
+    void updateRestStatus();
+    void updateMqttStatus();
+    void updateSandboxStatus();
+    void updateConnectionActions();
+    void refreshAll();
+    void copyToClipboard(const QString &text);
+    void setTheme(Settings::Theme theme);
+    void saveState();
+    void showAbout();
+
+    Workspace *m_workspace;
+    Settings *m_settings;
+    SecretStore *m_secrets;
+    QProcessEnvironment m_environment;
+    std::unique_ptr<ThemeController> m_theme;
+    QPointer<ConsoleSession> m_session;
+    QStackedWidget *m_centre = nullptr;
+    MessageBar *m_messages = nullptr;
+    WelcomeView *m_welcome = nullptr;
+    QWidget *m_opening = nullptr;
+    QLabel *m_openingText = nullptr;
+    ThingDetails *m_details = nullptr;
+    ThingBrowser *m_browser = nullptr;
+    ThingRelations *m_relations = nullptr;
+    QDockWidget *m_thingsDock = nullptr;
+    QDockWidget *m_relationsDock = nullptr;
+    QComboBox *m_connections = nullptr;
+    QLabel *m_connectionLabel = nullptr;
+    QLabel *m_restLabel = nullptr;
+    QLabel *m_mqttLabel = nullptr;
+    QLabel *m_sandboxLabel = nullptr;
+    QAction *m_connectAction = nullptr;
+    QAction *m_disconnectAction = nullptr;
+    QAction *m_refreshAction = nullptr;
+    QAction *m_manageAction = nullptr;
+    QAction *m_sandboxAction = nullptr;
+    QAction *m_findAction = nullptr;
+    QAction *m_quitAction = nullptr;
+    QActionGroup *m_themeGroup = nullptr;
+    ConnectionDialog *m_connectionDialog = nullptr;
+    QPointer<PassphraseDialog> m_passphraseDialog;
+    QString m_lastFailedConnection;
+    bool m_closing = false;
+    bool m_closeNow = false;
+};
+
+} // namespace thingdeck

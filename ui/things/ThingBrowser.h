@@ -1,0 +1,113 @@
+#pragma once
+
+#include "iot/ThingSummary.h"
+
+#include <QPointer>
+#include <QWidget>
+
+#include <optional>
+
+class QAction;
+class QComboBox;
+class QMenu;
+class QLabel;
+class QLineEdit;
+class QProgressBar;
+class QPushButton;
+class QTableView;
+class QToolButton;
+class QWidget;
+
+namespace thingdeck {
+
+class ConsoleSession;
+class MatchHighlightDelegate;
+class MessageBar;
+class ThingFilterModel;
+class ThingListModel;
+struct IotError;
+
+/// The thing browser: a filter bar (narrow what is loaded as you type; server-side filters by
+/// attribute and type start a new listing), the table of things over the session's
+/// ThingListModel (pages load as the user scrolls), and a footer with the count, Load all with
+/// progress and Cancel. Errors show in a message bar above the table with Retry.
+class ThingBrowser : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit ThingBrowser(QWidget *parent = nullptr);
+    ~ThingBrowser() override;
+
+    /// Binds to a session's things (null: no connection, an empty browser).
+    void setSession(ConsoleSession *session);
+
+    std::optional<ThingSummary> currentThing() const;
+    /// Selects the thing with this name if it is loaded.
+    bool selectThing(const QString &name);
+    void focusFilter();
+    void refresh();
+    void loadAll();
+
+    QTableView *view() const { return m_view; }
+    QLineEdit *filterField() const { return m_filter; }
+    MessageBar *messageBar() const { return m_messages; }
+    ThingFilterModel *proxy() const { return m_proxy; }
+    /// Copy name (Ctrl+C) and Copy ARN (Ctrl+Shift+C) while the list has focus; the main
+    /// window lists the same actions in its Thing menu.
+    QAction *copyNameAction() const { return m_copyName; }
+    QAction *copyArnAction() const { return m_copyArn; }
+    /// The header's state, for restoring column widths and sort order on the next start.
+    QByteArray headerState() const;
+    void restoreHeaderState(const QByteArray &state);
+
+Q_SIGNALS:
+    /// The selection moved (nullopt: nothing selected).
+    void currentThingChanged(const std::optional<thingdeck::ThingSummary> &thing);
+    /// Enter or double-click on a thing.
+    void thingActivated(const thingdeck::ThingSummary &thing);
+    void copyRequested(const QString &text);
+
+private:
+    void buildFilterBar();
+    void buildServerFilter();
+    void buildFooter();
+    void bindModel();
+    void applyServerFilter();
+    void clearServerFilter();
+    void onFilterTextChanged(const QString &text);
+    void onCurrentChanged();
+    void onError(const IotError &error);
+    void onLoadAllProgress(int things, int pages);
+    void onLoadAllFinished(bool cancelled);
+    void onRefreshed();
+    void loadThingTypes();
+    void updateCount();
+    void updateFooterState();
+    void buildActions();
+    void showContextMenu(const QPoint &position);
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
+    QPointer<ConsoleSession> m_session;
+    QPointer<ThingListModel> m_model;
+    ThingFilterModel *m_proxy;
+    MatchHighlightDelegate *m_delegate;
+    MessageBar *m_messages;
+    QLineEdit *m_filter;
+    QToolButton *m_serverToggle;
+    QWidget *m_serverBar;
+    QLineEdit *m_attributeName;
+    QLineEdit *m_attributeValue;
+    QComboBox *m_thingType;
+    QTableView *m_view;
+    QLabel *m_count;
+    QPushButton *m_loadAll;
+    QProgressBar *m_progress;
+    QPushButton *m_cancel;
+    QAction *m_copyName = nullptr;
+    QAction *m_copyArn = nullptr;
+    QAction *m_refreshAction = nullptr;
+    QMenu *m_contextMenu = nullptr;
+    QString m_selectedBeforeRefresh;
+};
+
+} // namespace thingdeck
