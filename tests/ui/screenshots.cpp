@@ -109,6 +109,7 @@ int main(int argc, char **argv)
         window.browser()->filterField()->clear();
         window.openConnectionsDialog();
         // The device certificate's field given the private key: the check says so at once.
+        window.connectionDialog()->newConnection();
         ConnectionEditor *editor = window.connectionDialog()->editor();
         auto files = workspace.sandbox()->info();
         editor->setSettings([&] {

@@ -38,6 +38,8 @@ QPalette ThemeController::lightPalette()
     p.setColor(QPalette::ButtonText, QColor(0x1f, 0x23, 0x28));
     p.setColor(QPalette::Highlight, QColor(0x1f, 0x6f, 0xb5));
     p.setColor(QPalette::HighlightedText, Qt::white);
+    p.setColor(QPalette::Inactive, QPalette::Highlight, QColor(0xc8, 0xdc, 0xf0));
+    p.setColor(QPalette::Inactive, QPalette::HighlightedText, QColor(0x1f, 0x23, 0x28));
     p.setColor(QPalette::Link, QColor(0x1f, 0x6f, 0xb5));
     p.setColor(QPalette::Disabled, QPalette::Text, QColor(0x9a, 0xa0, 0xa6));
     p.setColor(QPalette::Disabled, QPalette::WindowText, QColor(0x9a, 0xa0, 0xa6));
@@ -62,6 +64,8 @@ QPalette ThemeController::darkPalette()
     p.setColor(QPalette::BrightText, QColor(0xff, 0x6b, 0x6b));
     p.setColor(QPalette::Highlight, QColor(0x3d, 0x8b, 0xd9));
     p.setColor(QPalette::HighlightedText, Qt::white);
+    p.setColor(QPalette::Inactive, QPalette::Highlight, QColor(0x2f, 0x4a, 0x66));
+    p.setColor(QPalette::Inactive, QPalette::HighlightedText, text);
     p.setColor(QPalette::Link, QColor(0x6c, 0xb4, 0xf5));
     p.setColor(QPalette::Mid, QColor(0x44, 0x48, 0x4f));
     p.setColor(QPalette::Dark, QColor(0x1a, 0x1c, 0x20));

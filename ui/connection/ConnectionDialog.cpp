@@ -28,20 +28,21 @@ ConnectionDialog::ConnectionDialog(Settings *settings, SecretStore *secrets,
     , m_messages(new MessageBar(this))
 {
     setWindowTitle(tr("Connections"));
-    resize(900, 660);
+    resize(960, 680);
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_messages);
     auto *row = new QHBoxLayout;
     auto *left = new QVBoxLayout;
     m_list->setAccessibleName(tr("Saved connections"));
-    m_list->setMinimumWidth(200);
-    m_list->setMaximumWidth(260);
+    m_list->setMinimumWidth(180);
+    m_list->setMaximumWidth(220);
     left->addWidget(m_list, 1);
     buildButtons(left);
     row->addLayout(left);
     auto *scroll = new QScrollArea(this);
     scroll->setWidget(m_editor);
     scroll->setWidgetResizable(true);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     scroll->setFrameShape(QFrame::NoFrame);
     row->addWidget(scroll, 1);
     layout->addLayout(row, 1);

@@ -30,6 +30,7 @@ QLabel *noteLabel(QWidget *parent)
     label->setWordWrap(true);
     label->setTextFormat(Qt::PlainText);
     label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    label->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     QFont small = label->font();
     small.setPointSizeF(small.pointSizeF() * 0.92);
     label->setFont(small);
@@ -84,10 +85,16 @@ void ConnectionEditor::buildAwsSection(QFormLayout *form)
     m_profile->setAccessibleName(tr("AWS profile"));
     m_profile->setToolTip(tr("The profile of ~/.aws/config and ~/.aws/credentials whose "
                              "credentials sign every request"));
-    form->addRow(tr("&Profile:"), m_profile);
     m_profileInfo = noteLabel(this);
     m_profileInfo->setAccessibleName(tr("What the profile resolves to"));
-    form->addRow(QString(), m_profileInfo);
+    m_profileInfo->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Preferred);
+    auto *profileColumn = new QVBoxLayout;
+    profileColumn->setSpacing(2);
+    profileColumn->addWidget(m_profile);
+    profileColumn->addWidget(m_profileInfo);
+    auto *profileLabel = new QLabel(tr("&Profile:"), this);
+    profileLabel->setBuddy(m_profile);
+    form->addRow(profileLabel, profileColumn);
     m_region = addLine(form, tr("&Region:"), tr("Region override"),
                        tr("Leave empty to use the profile's region"));
     m_controlPlane = addLine(form, tr("&Control plane URL:"), tr("Control plane URL override"),
@@ -142,7 +149,9 @@ void ConnectionEditor::buildMqttSection(QFormLayout *form)
     auto *passRow = new QHBoxLayout;
     passRow->addWidget(m_passphrase, 1);
     passRow->addWidget(m_remember);
-    form->addRow(tr("Pa&ssphrase:"), passRow);
+    auto *passLabel = new QLabel(tr("Pa&ssphrase:"), this);
+    passLabel->setBuddy(m_passphrase);
+    form->addRow(passLabel, passRow);
     auto *idRow = new QHBoxLayout;
     m_clientId = new QLineEdit(this);
     m_clientId->setAccessibleName(tr("Client ID"));
@@ -153,7 +162,9 @@ void ConnectionEditor::buildMqttSection(QFormLayout *form)
     generate->setToolTip(tr("A new unique thingdeck-… client ID"));
     idRow->addWidget(m_clientId, 1);
     idRow->addWidget(generate);
-    form->addRow(tr("C&lient ID:"), idRow);
+    auto *idLabel = new QLabel(tr("C&lient ID:"), this);
+    idLabel->setBuddy(m_clientId);
+    form->addRow(idLabel, idRow);
     m_clientIdProblem = noteLabel(this);
     m_clientIdProblem->setStyleSheet(QStringLiteral("color: #c0392b;"));
     form->addRow(QString(), m_clientIdProblem);

@@ -36,6 +36,8 @@ FileField::FileField(const QString &accessibleName, const QString &dialogTitle, 
     m_findings->setWordWrap(true);
     m_findings->setTextFormat(Qt::PlainText);
     m_findings->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    // Its width follows the field's; a long path must not widen the whole form.
+    m_findings->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     m_findings->setAccessibleName(tr("%1 check").arg(accessibleName));
     m_findings->hide();
     layout->addWidget(m_edit, 0, 0);
@@ -64,7 +66,10 @@ void FileField::setFindings(const QList<CertificateFinding> &findings)
         lines.append(finding.message);
         error = error || finding.isError();
     }
-    m_findings->setText(lines.join(QLatin1Char('\n')));
+    // Long paths have no spaces to wrap at: allow a break after each '/'.
+    QString text = lines.join(QLatin1Char('\n'));
+    text.replace(QLatin1Char('/'), QStringLiteral("/\u200b"));
+    m_findings->setText(text);
     m_findings->setVisible(!lines.isEmpty());
     m_findings->setStyleSheet(error ? QStringLiteral("color: #c0392b;")
                                     : QStringLiteral("color: #b7791f;"));
@@ -72,7 +77,7 @@ void FileField::setFindings(const QList<CertificateFinding> &findings)
 
 QString FileField::findingsText() const
 {
-    return m_findings->isVisible() ? m_findings->text() : QString();
+    return !m_findings->isHidden() ? m_findings->text().remove(QChar(0x200b)) : QString();
 }
 
 void FileField::dragEnterEvent(QDragEnterEvent *event)

@@ -79,10 +79,6 @@ ThingBrowser::ThingBrowser(QWidget *parent)
     connect(m_proxy, &QAbstractItemModel::rowsRemoved, this, &ThingBrowser::updateCount);
     connect(m_proxy, &QAbstractItemModel::modelReset, this, &ThingBrowser::updateCount);
     connect(m_proxy, &QAbstractItemModel::layoutChanged, this, &ThingBrowser::updateCount);
-    m_view->setColumnWidth(ThingListModel::NameColumn, 170);
-    m_view->setColumnWidth(ThingListModel::TypeColumn, 110);
-    m_view->setColumnWidth(ThingListModel::AttributesColumn, 200);
-    m_view->setColumnWidth(ThingListModel::VersionColumn, 60);
     setSession(nullptr);
 }
 
@@ -192,6 +188,12 @@ void ThingBrowser::setSession(ConsoleSession *session)
     m_session = session;
     m_model = session ? session->things() : nullptr;
     m_proxy->setSourceModel(m_model);
+    if (m_model && !m_headerPrepared) {
+        // The header has sections only once a model is set: restore the saved widths now.
+        m_headerPrepared = true;
+        if (m_savedHeader.isEmpty() || !m_view->horizontalHeader()->restoreState(m_savedHeader))
+            applyDefaultColumnWidths();
+    }
     m_messages->dismiss();
     m_thingType->clear();
     setEnabled(session != nullptr);
@@ -278,13 +280,25 @@ void ThingBrowser::loadAll()
 
 QByteArray ThingBrowser::headerState() const
 {
-    return m_view->horizontalHeader()->saveState();
+    return m_headerPrepared ? m_view->horizontalHeader()->saveState() : m_savedHeader;
 }
 
 void ThingBrowser::restoreHeaderState(const QByteArray &state)
 {
-    if (!state.isEmpty())
+    m_savedHeader = state;
+    if (m_headerPrepared && !state.isEmpty())
         m_view->horizontalHeader()->restoreState(state);
+}
+
+// Until the user has sized the columns (the header state is restored on the next start), a
+// layout that shows names, types and a useful part of the attributes in the default dock.
+void ThingBrowser::applyDefaultColumnWidths()
+{
+    const int unit = m_view->fontMetrics().horizontalAdvance(QLatin1Char('m'));
+    m_view->setColumnWidth(ThingListModel::NameColumn, unit * 11);
+    m_view->setColumnWidth(ThingListModel::TypeColumn, unit * 7);
+    m_view->setColumnWidth(ThingListModel::AttributesColumn, unit * 20);
+    m_view->setColumnWidth(ThingListModel::VersionColumn, unit * 5);
 }
 
 void ThingBrowser::applyServerFilter()

@@ -84,6 +84,7 @@ private:
     void updateCount();
     void updateFooterState();
     void buildActions();
+    void applyDefaultColumnWidths();
     void showContextMenu(const QPoint &position);
     bool eventFilter(QObject *watched, QEvent *event) override;
 
@@ -108,6 +109,8 @@ private:
     QAction *m_refreshAction = nullptr;
     QMenu *m_contextMenu = nullptr;
     QString m_selectedBeforeRefresh;
+    QByteArray m_savedHeader;
+    bool m_headerPrepared = false;
 };
 
 } // namespace thingdeck

@@ -81,7 +81,7 @@ QLabel *ThingDetails::addField(QFormLayout *form, const QString &label, const QS
     auto *field = new QLabel(this);
     field->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
     field->setAccessibleName(accessible);
-    field->setWordWrap(true);
+    field->setTextFormat(Qt::PlainText);
     form->addRow(label + QLatin1Char(':'), field);
     return field;
 }
