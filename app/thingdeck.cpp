@@ -1,10 +1,12 @@
 // thingdeck: the desktop program. Wiring only: parse the command line, build the settings,
 // the workspace and the window, and open what was asked for.
 #include "MainWindow.h"
+#include "common/FirstPaintReporter.h"
 #include "session/ProfileCatalog.h"
 #include "session/SandboxLauncher.h"
 #include "session/SecretStore.h"
 #include "session/Settings.h"
+#include "UnixSignalWatcher.h"
 #include "workspace/LaunchOptions.h"
 #include "workspace/Workspace.h"
 
@@ -80,7 +82,13 @@ int main(int argc, char **argv)
                         SandboxLauncher::defaultStateDir());
     MainWindow window(&workspace, &settings, &secrets, environment);
     window.restoreState();
+    FirstPaintReporter::installIfRequested(&window);
     window.show();
+    // Ctrl+C in the terminal, or a session ending, closes the window as the user would: the
+    // sandbox it started is stopped and the layout saved.
+    UnixSignalWatcher unixSignals;
+    QObject::connect(&unixSignals, &UnixSignalWatcher::terminationRequested, &window,
+                     &MainWindow::close);
     openRequested(options, workspace, window, settings, environment);
     return app.exec();
 }

@@ -108,6 +108,10 @@ void tst_ConnectionSettings::validate_data()
     s.transport = Transport::MutualTls;
     s.kind = ConnectionSettings::Kind::Sandbox;
     QTest::newRow("sandbox without key") << s << QString();
+    s = good;
+    s.certificateFile.clear();
+    s.privateKeyFile.clear();
+    QTest::newRow("registry only: neither file") << s << QString();
 }
 
 void tst_ConnectionSettings::validate()

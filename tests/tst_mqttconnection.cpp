@@ -363,10 +363,11 @@ private Q_SLOTS:
 
     // The issue: Disconnect then Connect, over and over, faster than Paho answers. Results
     // of every replaced client arrive late and must be ignored; the last client ends up
-    // connected and subscribed. Every 20th cycle lets a client reach Connected first (its
-    // disconnect is then still in flight when the next connect replaces it; only 10 of them,
-    // as Paho takes ~1 s to connect a client added while its threads run); every fourth gives
-    // Paho a few random milliseconds, so late results land in every phase of a handshake.
+    // connected and subscribed. Every 20th cycle, the last one included, lets a client reach
+    // Connected first: its disconnect is then still in flight when the next connect replaces
+    // it (only 10 of them, as Paho takes ~1 s to connect a client added while its threads
+    // run). Every fourth gives Paho a few random milliseconds, so late results land in every
+    // phase of a handshake.
     void rapidReconnectCyclesEndConnected()
     {
         MqttConnection c;
@@ -377,7 +378,7 @@ private Q_SLOTS:
         elapsed.start();
         for (int i = 0; i < kCycles; ++i) {
             c.connectToHost(options);
-            if (i % 20 == 1)
+            if (i % 20 == 19)
                 QTRY_COMPARE_WITH_TIMEOUT(c.state(), MqttConnection::State::Connected, 15000);
             else if (i % 4 == 2)
                 QTest::qWait(int(QRandomGenerator::global()->bounded(20)));
@@ -403,19 +404,21 @@ private Q_SLOTS:
 
     void connectAgainSwitchesEndpoint_data()
     {
-        QTest::addColumn<bool>("waitForConnected");
+        QTest::addColumn<MqttConnection::State>("phase");
         QTest::addColumn<bool>("toProxy");
-        QTest::newRow("while Connecting, broker -> proxy") << false << true;
-        QTest::newRow("while Connecting, proxy -> broker") << false << false;
-        QTest::newRow("while Connected, broker -> proxy") << true << true;
-        QTest::newRow("while Connected, proxy -> broker") << true << false;
+        using State = MqttConnection::State;
+        QTest::newRow("while Connecting, broker -> proxy") << State::Connecting << true;
+        QTest::newRow("while Connecting, proxy -> broker") << State::Connecting << false;
+        QTest::newRow("while Connected, broker -> proxy") << State::Connected << true;
+        QTest::newRow("while Connected, proxy -> broker") << State::Connected << false;
+        QTest::newRow("while Disconnecting, broker -> proxy") << State::Disconnecting << true;
     }
 
     // Switching endpoints: two listeners on the same broker, told apart by the proxy's
-    // session count.
+    // session count. While Disconnecting, the old client's "disconnect done" comes late.
     void connectAgainSwitchesEndpoint()
     {
-        QFETCH(bool, waitForConnected);
+        QFETCH(MqttConnection::State, phase);
         QFETCH(bool, toProxy);
         auto proxy = startProxy();
         QVERIFY(proxy);
@@ -425,8 +428,11 @@ private Q_SLOTS:
         MqttConnection c;
         MqttSubscription *sub = c.subscribe(filter("dt/switch/#"), 1);
         c.connectToHost(toProxy ? direct : viaProxy);
-        if (waitForConnected)
+        if (phase != MqttConnection::State::Connecting)
             QTRY_COMPARE_WITH_TIMEOUT(c.state(), MqttConnection::State::Connected, 15000);
+        if (phase == MqttConnection::State::Disconnecting)
+            c.disconnectFromHost();
+        QCOMPARE(c.state(), phase);
         QSignalSpy states(&c, &MqttConnection::stateChanged);
         c.connectToHost(toProxy ? viaProxy : direct);
         QTRY_COMPARE_WITH_TIMEOUT(c.state(), MqttConnection::State::Connected, 15000);

@@ -69,9 +69,12 @@ QString ConnectionSettings::validateMqtt() const
             .arg(kMinKeepAlive)
             .arg(kMaxKeepAlive);
     const bool mutual = transport != MqttConnectOptions::Transport::WebSocket;
-    if (mutual && kind != Kind::Sandbox && (certificateFile.isEmpty() || privateKeyFile.isEmpty()))
+    // Neither file is fine (the registry needs none; MQTT stays off); one without the other is
+    // a half-finished choice.
+    if (mutual && kind != Kind::Sandbox && certificateFile.isEmpty() != privateKeyFile.isEmpty())
         return QStringLiteral("Mutual TLS needs the device certificate file and its private "
-                              "key file: choose both, or use the WebSocket transport.");
+                              "key file together: choose both, or neither to use the registry "
+                              "without MQTT.");
     return {};
 }
 

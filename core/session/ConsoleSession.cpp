@@ -190,6 +190,13 @@ void ConsoleSession::connectMqtt()
         setMqttProblem(QStringLiteral("MQTT error: the connection is not open."));
         return;
     }
+    // Browsing the registry needs no device certificate; MQTT over mutual TLS does.
+    if (m_settings.transport != MqttConnectOptions::Transport::WebSocket &&
+        m_settings.certificateFile.isEmpty() && m_settings.privateKeyFile.isEmpty()) {
+        setMqttProblem(QStringLiteral("MQTT off: no device certificate (add one under "
+                                      "Connections, or use WebSockets)"));
+        return;
+    }
     m_preparing = true;
     m_mqttWanted = true;
     emit mqttStatusChanged();

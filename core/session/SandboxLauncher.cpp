@@ -7,6 +7,9 @@
 #include <QFileInfo>
 #include <QStandardPaths>
 
+#include <csignal>
+#include <sys/prctl.h>
+
 namespace thingdeck {
 
 namespace {
@@ -108,6 +111,9 @@ void SandboxLauncher::start(const QString &executable, const QString &stateDir,
     connect(m_process, &QProcess::readyReadStandardError, this, &SandboxLauncher::onStderr);
     connect(m_process, &QProcess::errorOccurred, this, &SandboxLauncher::onErrorOccurred);
     connect(m_process, &QProcess::finished, this, &SandboxLauncher::onFinished);
+    // Should Thingdeck itself die (a crash, SIGKILL), the kernel sends the sandbox SIGTERM,
+    // which stops it and its mosquitto cleanly instead of leaving them running.
+    m_process->setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGTERM); });
     setState(State::Starting);
     m_readyTimer.start();
     qCInfo(lcSession) << "starting" << executable << "with state in" << stateDir;
