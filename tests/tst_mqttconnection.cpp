@@ -98,8 +98,7 @@ private:
     // client gets through.
     static void receivesOwnMessage(MqttConnection &c, const QString &topicName)
     {
-        const QByteArray payload =
-            QByteArray::number(QRandomGenerator::global()->generate64(), 16);
+        const QByteArray payload = QByteArray::number(QRandomGenerator::global()->generate64(), 16);
         QList<MqttMessage> got;
         QObject context;
         connect(&c, &MqttConnection::messagesReceived, &context,
@@ -331,8 +330,8 @@ private Q_SLOTS:
         QTest::addColumn<bool>("subscribe");
         QTest::addColumn<QString>("target");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("SUBSCRIBE") << true << QStringLiteral("secret/#")
-                                   << QStringLiteral("secret/#");
+        QTest::newRow("SUBSCRIBE")
+            << true << QStringLiteral("secret/#") << QStringLiteral("secret/#");
         QTest::newRow("PUBLISH") << false << QStringLiteral("secret/x")
                                  << QStringLiteral("PUBLISH secret/x");
     }
@@ -484,9 +483,9 @@ private Q_SLOTS:
         receivesOwnMessage(second, QStringLiteral("dt/destroyed/x"));
         if (QTest::currentTestFailed())
             return;
-        QCOMPARE(statesOf(states), (QList<MqttConnection::State>{
-                                       MqttConnection::State::Connecting,
-                                       MqttConnection::State::Connected}));
+        QCOMPARE(statesOf(states),
+                 (QList<MqttConnection::State>{MqttConnection::State::Connecting,
+                                               MqttConnection::State::Connected}));
     }
 
     void batchesAreBoundedAndOrdered()

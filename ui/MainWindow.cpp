@@ -231,7 +231,7 @@ void MainWindow::buildToolBar()
     bar->setObjectName(QStringLiteral("connectionToolBar"));
     bar->setMovable(false);
     bar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
-    auto *label = new QLabel(tr("Connection:"), bar);
+    auto *label = new QLabel(tr("C&onnection:"), bar);
     label->setContentsMargins(4, 0, 4, 0);
     m_connections = new QComboBox(bar);
     m_connections->setMinimumContentsLength(22);
@@ -247,6 +247,8 @@ void MainWindow::buildToolBar()
     bar->addAction(m_refreshAction);
     bar->addAction(m_manageAction);
     connect(m_connections, &QComboBox::activated, this, &MainWindow::onConnectionChosen);
+    connect(m_connections, &QComboBox::currentIndexChanged, this,
+            &MainWindow::updateConnectionActions);
 }
 
 void MainWindow::buildStatusBar()
@@ -412,7 +414,9 @@ void MainWindow::updateConnectionActions()
 {
     const bool open = m_session != nullptr;
     m_disconnectAction->setEnabled(open || m_workspace->isOpening());
-    m_connectAction->setEnabled(m_connections->count() > 0);
+    const QString chosen = m_connections->currentData().toString();
+    m_connectAction->setEnabled(!chosen.isEmpty() &&
+                                !(open && m_session->settings().name == chosen));
     m_refreshAction->setEnabled(open);
 }
 
