@@ -36,9 +36,10 @@ QList<ThingSummary> makeThings()
         thing.name = type.toLower() + QStringLiteral("-%1").arg(i + 1, 6, 10, QLatin1Char('0'));
         thing.typeName = type;
         thing.arn = QStringLiteral("arn:aws:iot:us-east-1:123456789012:thing/") + thing.name;
-        thing.attributes = {{QStringLiteral("room"), QStringLiteral("room-%1").arg(100 + i % 40)},
-                            {QStringLiteral("firmware"), QStringLiteral("1.%1.0").arg(2 + i % 3)},
-                            {QStringLiteral("serial"), QStringLiteral("SN-%1").arg(480000 + i * 7)}};
+        thing.attributes = {
+            {QStringLiteral("room"), QStringLiteral("room-%1").arg(100 + i % 40)},
+            {QStringLiteral("firmware"), QStringLiteral("1.%1.0").arg(2 + i % 3)},
+            {QStringLiteral("serial"), QStringLiteral("SN-%1").arg(480000 + i * 7)}};
         thing.version = 1 + (i * 7919) % 23;
         things.append(thing);
     }
@@ -101,15 +102,17 @@ struct Figures
 Figures figuresOf(QList<double> ms)
 {
     std::sort(ms.begin(), ms.end());
-    const auto at = [&ms](double q) { return ms.at(qMin(ms.size() - 1, qsizetype(q * ms.size()))); };
+    const auto at = [&ms](double q) {
+        return ms.at(qMin(ms.size() - 1, qsizetype(q * ms.size())));
+    };
     return {at(0.50), at(0.99), ms.last(), int(ms.size())};
 }
 
 Figures typeInto(QAbstractItemModel &proxy, const std::function<void(const QString &)> &setText)
 {
     QItemSelectionModel selection(&proxy);
-    selection.setCurrentIndex(proxy.index(0, 0), QItemSelectionModel::SelectCurrent |
-                                                     QItemSelectionModel::Rows);
+    selection.setCurrentIndex(proxy.index(0, 0),
+                              QItemSelectionModel::SelectCurrent | QItemSelectionModel::Rows);
     QList<double> ms;
     qsizetype sink = 0;
     for (int round = 0; round < kRounds; ++round) {

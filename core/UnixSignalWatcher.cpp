@@ -1,5 +1,6 @@
 #include "UnixSignalWatcher.h"
 
+#include <array>
 #include <csignal>
 #include <fcntl.h>
 #include <sys/socket.h>
@@ -9,14 +10,26 @@ namespace thingdeck {
 
 namespace {
 
+constexpr std::array kSignals{SIGINT, SIGTERM, SIGHUP};
+
 // A signal handler can reach nothing but process-wide state; this descriptor is the only
 // such state, written once before the handlers are installed.
 int g_writeFd = -1; // NOLINT(cppcoreguidelines-avoid-non-const-global-variables)
 
 extern "C" void onSignal(int number)
 {
+    const int savedErrno = errno; // the interrupted code may be about to read errno
     const char byte = char(number);
     [[maybe_unused]] const auto written = ::write(g_writeFd, &byte, 1);
+    errno = savedErrno;
+}
+
+// A signal ignored when the process started stays ignored, as the shells and coreutils do:
+// `nohup` ignores SIGHUP, and a non-interactive shell ignores SIGINT for background jobs.
+bool isIgnored(int number)
+{
+    struct sigaction current = {};
+    return ::sigaction(number, nullptr, &current) == 0 && current.sa_handler == SIG_IGN;
 }
 
 } // namespace
@@ -26,21 +39,28 @@ UnixSignalWatcher::UnixSignalWatcher(QObject *parent)
 {
     if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, m_fds) != 0)
         return;
+    // Non-blocking, so that a flood of signals can never block the handler.
+    ::fcntl(m_fds[0], F_SETFL, ::fcntl(m_fds[0], F_GETFL) | O_NONBLOCK);
     g_writeFd = m_fds[0];
     struct sigaction action = {};
     action.sa_handler = onSignal;
     sigemptyset(&action.sa_mask);
     action.sa_flags = SA_RESTART;
-    if (::sigaction(SIGINT, &action, nullptr) != 0 || ::sigaction(SIGTERM, &action, nullptr) != 0)
-        return;
+    for (const int number : kSignals) {
+        if (isIgnored(number))
+            continue;
+        if (::sigaction(number, &action, nullptr) != 0)
+            return;
+        m_handled.append(number);
+    }
     m_notifier = std::make_unique<QSocketNotifier>(m_fds[1], QSocketNotifier::Read);
     connect(m_notifier.get(), &QSocketNotifier::activated, this, &UnixSignalWatcher::onReadable);
 }
 
 UnixSignalWatcher::~UnixSignalWatcher()
 {
-    ::signal(SIGINT, SIG_DFL);
-    ::signal(SIGTERM, SIG_DFL);
+    for (const int number : std::as_const(m_handled))
+        ::signal(number, SIG_DFL);
     m_notifier.reset();
     g_writeFd = -1;
     for (int fd : m_fds) {

@@ -17,6 +17,7 @@
 
 #include <QCoreApplication>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -55,6 +56,51 @@ Result<QList<BrokerProcess::Denial>, QString> denials(const QStringList &rules)
         out.append({rule.section(QLatin1Char('='), 0, 0), filter.value()});
     }
     return out;
+}
+
+std::optional<QString> writeMarker(const QString &path, const QByteArray &content)
+{
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        return QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
+    file.write(content);
+    if (!file.commit())
+        return QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
+    return std::nullopt;
+}
+
+// The devices are seeded on the first start only; later starts find them in the state.
+std::optional<QString> seedDevicesOnce(const QString &stateDir, const QStringList &things,
+                                       RegistryService &registry, ShadowService &shadows,
+                                       const SandboxPki &pki)
+{
+    const QString marker = sub(stateDir, "state/.seeded");
+    if (QFile::exists(marker))
+        return std::nullopt;
+    if (auto problem = SandboxSeeder::seed(things, registry, shadows, pki))
+        return QStringLiteral("cannot seed the sandbox: %1").arg(*problem);
+    return writeMarker(marker, {});
+}
+
+// The marker holds how many registry things are seeded, so that a restart with the same
+// --registry-things seeds nothing and a larger one only the rest. Things deleted since stay
+// deleted.
+std::optional<QString> seedRegistryOnce(const QString &stateDir, int count,
+                                        RegistryService &registry)
+{
+    const QString marker = sub(stateDir, "state/.seeded-registry-things");
+    QFile file(marker);
+    const int seeded = file.open(QIODevice::ReadOnly) ? file.readAll().trimmed().toInt() : 0;
+    if (count <= seeded)
+        return std::nullopt;
+    QElapsedTimer clock;
+    clock.start();
+    if (auto problem = SandboxSeeder::seedRegistryThings(seeded + 1, count, registry))
+        return QStringLiteral("cannot seed the registry things: %1").arg(*problem);
+    qCInfo(lcSandbox).noquote() << QStringLiteral("seeded %1 registry things in %2 s")
+                                       .arg(count - seeded)
+                                       .arg(double(clock.elapsed()) / 1000.0, 0, 'f', 2);
+    return writeMarker(marker, QByteArray::number(count));
 }
 
 } // namespace
@@ -111,15 +157,10 @@ std::optional<QString> Sandbox::prepareState()
     m_registry = std::make_unique<RegistryService>(
         m_store.get(), RegistryOptions{m_options.region, m_identity.accountId, kHost});
     m_shadows = std::make_unique<ShadowService>(m_store.get());
-    const QString marker = sub(m_options.stateDir, "state/.seeded");
-    if (QFile::exists(marker))
-        return std::nullopt;
-    if (auto problem = SandboxSeeder::seed(m_things, *m_registry, *m_shadows, *m_pki))
-        return QStringLiteral("cannot seed the sandbox: %1").arg(*problem);
-    QFile seeded(marker);
-    if (!seeded.open(QIODevice::WriteOnly))
-        return QStringLiteral("cannot write %1: %2").arg(marker, seeded.errorString());
-    return std::nullopt;
+    if (auto problem = seedDevicesOnce(m_options.stateDir, m_things, *m_registry, *m_shadows,
+                                       *m_pki))
+        return problem;
+    return seedRegistryOnce(m_options.stateDir, m_options.registryThings, *m_registry);
 }
 
 std::optional<QString> Sandbox::startRest()

@@ -16,6 +16,11 @@ QList<QCommandLineOption> optionList()
     return {
         option("state-dir", "Folder for certificates, state and sandbox.json (required).", "DIR"),
         option("things", "Number of simulated devices (default 12).", "N"),
+        option("registry-things",
+               "Number of plain registry things besides the devices (asset-000001, ...; "
+               "no certificate, shadow or device; default 0, at most 1000000). Seeded once "
+               "per state folder; a larger N later adds the rest.",
+               "N"),
         option("telemetry-rate", "Telemetry messages per second over all devices (default 12).",
                "MSGS_PER_S"),
         option("http-port", "HTTPS port of the REST API (default: a free one).", "P"),
@@ -55,6 +60,10 @@ std::optional<QString> readNumbers(const QCommandLineParser &parser, SandboxOpti
         out.things = parser.value(QStringLiteral("things")).toInt(&ok);
     if (!ok || out.things < 0 || out.things > 100000)
         return QStringLiteral("--things needs a number between 0 and 100000.");
+    if (parser.isSet(QStringLiteral("registry-things")))
+        out.registryThings = parser.value(QStringLiteral("registry-things")).toInt(&ok);
+    if (!ok || out.registryThings < 0 || out.registryThings > 1000000)
+        return QStringLiteral("--registry-things needs a number between 0 and 1000000.");
     if (parser.isSet(QStringLiteral("telemetry-rate")))
         out.telemetryRate = parser.value(QStringLiteral("telemetry-rate")).toDouble(&ok);
     if (!ok || out.telemetryRate < 0 || out.telemetryRate > 1e6)

@@ -12,6 +12,9 @@ struct SandboxOptions
 {
     QString stateDir;
     int things = 12;
+    /// Plain registry things (asset-000001, …) seeded besides the devices: no certificate, no
+    /// shadow, no device; for browsing a large fleet.
+    int registryThings = 0;
     double telemetryRate = 12.0; ///< messages per second over all devices; 0 turns it off
     quint16 httpPort = 0;
     quint16 mqttPort = 0;

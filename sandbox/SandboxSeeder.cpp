@@ -115,6 +115,32 @@ std::optional<QString> seedShadows(int index, const QString &name, ShadowService
     return problem.isEmpty() ? std::nullopt : std::optional<QString>(problem);
 }
 
+const char *const kAssetType = "Asset";
+
+std::optional<QString> seedAssetType(RegistryService &registry)
+{
+    const QJsonObject properties{
+        {QStringLiteral("thingTypeDescription"),
+         QStringLiteral("Tracked asset, registered in bulk")},
+        {QStringLiteral("searchableAttributes"),
+         QJsonArray{QStringLiteral("site"), QStringLiteral("model")}}};
+    const QString problem = check(registry.createThingType(
+        {QString::fromLatin1(kAssetType), {}, {{QStringLiteral("thingTypeProperties"), properties}},
+         {}}));
+    return problem.isEmpty() ? std::nullopt : std::optional<QString>(problem);
+}
+
+// What a bulk-registration template typically fills in: where, what and which batch.
+QJsonObject assetAttributes(int number)
+{
+    return QJsonObject{
+        {QStringLiteral("site"), QStringLiteral("site-%1").arg(number % 24 + 1, 2, 10,
+                                                               QLatin1Char('0'))},
+        {QStringLiteral("model"), QStringLiteral("AT-%1").arg(100 + number % 7 * 10)},
+        {QStringLiteral("batch"), QStringLiteral("batch-%1").arg(number / 1000 + 1)},
+    };
+}
+
 } // namespace
 
 QStringList SandboxSeeder::thingNames(int count)
@@ -138,6 +164,31 @@ std::optional<QString> SandboxSeeder::seed(const QStringList &things, RegistrySe
         if (auto problem = seedThing(i, things[i], registry, pki))
             return problem;
         if (auto problem = seedShadows(i, things[i], shadows))
+            return problem;
+    }
+    return std::nullopt;
+}
+
+QString SandboxSeeder::registryThingName(int number)
+{
+    return QStringLiteral("asset-%1").arg(number, 6, 10, QLatin1Char('0'));
+}
+
+std::optional<QString> SandboxSeeder::seedRegistryThings(int first, int last,
+                                                         RegistryService &registry)
+{
+    if (first > last)
+        return std::nullopt;
+    if (auto problem = seedAssetType(registry))
+        return problem;
+    for (int number = first; number <= last; ++number) {
+        const QJsonObject body{
+            {QStringLiteral("thingTypeName"), QString::fromLatin1(kAssetType)},
+            {QStringLiteral("attributePayload"),
+             QJsonObject{{QStringLiteral("attributes"), assetAttributes(number)}}}};
+        const QString problem =
+            check(registry.createThing({registryThingName(number), {}, body, {}}));
+        if (!problem.isEmpty())
             return problem;
     }
     return std::nullopt;

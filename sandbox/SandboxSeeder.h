@@ -14,6 +14,9 @@ class ShadowService;
 /// Fills a new sandbox with a small fleet that looks like a real one: thing types, groups,
 /// things with attributes and their certificate attached, a classic shadow each and a named
 /// "config" shadow on every third thing. Runs once per state directory.
+///
+/// Besides the devices it can seed a large plain registry, as AWS's bulk registration leaves
+/// one: things of the "Asset" type with a few attributes and nothing else.
 class SandboxSeeder
 {
 public:
@@ -24,6 +27,16 @@ public:
     /// Returns the first problem, if any.
     static std::optional<QString> seed(const QStringList &things, RegistryService &registry,
                                        ShadowService &shadows, const SandboxPki &pki);
+
+    /// The name of plain registry thing number `number` (from 1): asset-000001, …
+    static QString registryThingName(int number);
+
+    /// Creates the "Asset" thing type if needed and registry things number `first` to `last`
+    /// (from 1, both included) with their attributes: no group, principal or shadow. Things
+    /// that exist already with the same attributes are left as they are (CreateThing is
+    /// idempotent). Returns the first problem, if any.
+    static std::optional<QString> seedRegistryThings(int first, int last,
+                                                     RegistryService &registry);
 };
 
 } // namespace thingdeck

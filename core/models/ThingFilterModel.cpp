@@ -89,8 +89,7 @@ bool ThingFilterModel::ranksValidFor(int column) const
 
 void ThingFilterModel::updateRanks(int column)
 {
-    if (!m_things || column < 0 || column >= ThingListModel::ColumnCount ||
-        ranksValidFor(column))
+    if (!m_things || column < 0 || column >= ThingListModel::ColumnCount || ranksValidFor(column))
         return;
     std::vector<int> order(size_t(m_things->rowCount()));
     std::iota(order.begin(), order.end(), 0);
@@ -124,8 +123,7 @@ int ThingFilterModel::compareThings(int leftRow, int rightRow, int column) const
     }
 }
 
-QList<std::pair<int, int>> ThingFilterModel::matchRanges(const QString &text,
-                                                         const QString &filter)
+QList<std::pair<int, int>> ThingFilterModel::matchRanges(const QString &text, const QString &filter)
 {
     QList<std::pair<int, int>> ranges;
     if (filter.isEmpty())

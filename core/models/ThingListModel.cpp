@@ -141,8 +141,7 @@ QString ThingListModel::searchText(const ThingSummary &thing)
 
 bool ThingListModel::canFetchMore(const QModelIndex &parent) const
 {
-    return !parent.isValid() && m_registry && m_hasMore && !m_loading && !m_error &&
-           !m_refresh;
+    return !parent.isValid() && m_registry && m_hasMore && !m_loading && !m_error && !m_refresh;
 }
 
 void ThingListModel::fetchMore(const QModelIndex &parent)
@@ -176,16 +175,18 @@ void ThingListModel::restart()
     m_pages = 0;
     m_hasMore = m_registry != nullptr;
     m_wantPage = false;
+    setLoading(false); // before the reset: a view may ask for the first page on it
     beginResetModel();
     ++m_revision;
     m_rows.clear();
     m_rowOfName.clear();
     endResetModel();
-    setLoading(false);
 }
 
 void ThingListModel::requestPage()
 {
+    if (m_wantPage || (m_inFlight && m_inFlightGeneration == m_generation))
+        return; // this listing's next page is already asked for
     setLoading(true);
     m_wantPage = true;
     sendIfIdle();
@@ -199,6 +200,7 @@ void ThingListModel::sendIfIdle()
         return;
     m_wantPage = false;
     m_inFlight = true;
+    m_inFlightGeneration = m_generation;
     ThingQuery query = m_query;
     if (query.maxResults == 0)
         query.maxResults = ThingQuery::kMaxResults;
@@ -326,9 +328,10 @@ void ThingListModel::continueRefresh()
 
 void ThingListModel::finishRefresh()
 {
+    // m_refresh stays set while rows change, so that a view cannot fetch more in between.
     const QList<ThingSummary> things = std::move(m_refresh->things);
-    m_refresh.reset();
     mergeRows(things);
+    m_refresh.reset();
     Q_EMIT refreshed();
     if (m_loadingAll)
         continueLoadAll();

@@ -159,6 +159,7 @@ private:
     bool m_loading = false;  ///< a page of the current listing is wanted or in flight
     bool m_wantPage = false; ///< waiting for the request in flight (an older one) to end
     bool m_inFlight = false; ///< a request is on its way, for any listing
+    quint64 m_inFlightGeneration = 0;
     bool m_loadingAll = false;
     std::optional<IotError> m_error;
     std::optional<Refresh> m_refresh;

@@ -5,6 +5,8 @@
 #include <QSslCertificate>
 #include <QSslCertificateExtension>
 
+#include <algorithm>
+
 namespace thingdeck {
 
 namespace {
@@ -14,16 +16,28 @@ enum class Kind { Unknown, Ca, Certificate, PrivateKey };
 // PEM files are small; reading a bounded prefix keeps a large dropped file harmless.
 constexpr qint64 kMaxPemBytes = 256 * 1024;
 
+// The PEM labels of the private keys TLS loads (PKCS#8, encrypted PKCS#8, PKCS#1 / SEC1);
+// an OpenSSH key, say, is no use for mutual TLS.
+const QByteArrayList kKeyMarkers{
+    "-----BEGIN PRIVATE KEY-----", "-----BEGIN ENCRYPTED PRIVATE KEY-----",
+    "-----BEGIN RSA PRIVATE KEY-----", "-----BEGIN EC PRIVATE KEY-----"};
+
+bool isPrivateKey(const QByteArray &text)
+{
+    return std::any_of(kKeyMarkers.cbegin(), kKeyMarkers.cend(),
+                       [&text](const QByteArray &marker) { return text.contains(marker); });
+}
+
+// basicConstraints decides; only a certificate without it (an old v1 root) counts as a CA
+// for being self-signed, since AWS also registers self-signed device certificates.
 bool isCa(const QSslCertificate &certificate)
 {
-    if (certificate.isSelfSigned())
-        return true;
     const auto extensions = certificate.extensions();
     for (const auto &extension : extensions) {
         if (extension.name() == QLatin1String("basicConstraints"))
             return extension.value().toMap().value(QStringLiteral("ca")).toBool();
     }
-    return false;
+    return certificate.isSelfSigned();
 }
 
 Kind kindOf(const QString &path)
@@ -34,7 +48,7 @@ Kind kindOf(const QString &path)
     if (!file.open(QIODevice::ReadOnly))
         return Kind::Unknown;
     const QByteArray text = file.read(kMaxPemBytes);
-    if (text.contains("PRIVATE KEY-----"))
+    if (isPrivateKey(text))
         return Kind::PrivateKey;
     const QList<QSslCertificate> certificates = QSslCertificate::fromData(text, QSsl::Pem);
     if (certificates.isEmpty())

@@ -8,16 +8,35 @@ namespace thingdeck {
 
 namespace {
 
-// Options QGuiApplication consumes itself; those followed by a value list it in the set.
+// Options QGuiApplication, QApplication and the xcb plugin consume themselves, with one dash
+// or two: those followed by a value, those without one, and those with an inline "=value".
 const QSet<QString> kQtOptionsWithValue{
-    QStringLiteral("-platform"),       QStringLiteral("-platformpluginpath"),
-    QStringLiteral("-platformtheme"),  QStringLiteral("-plugin"),
+    QStringLiteral("-platform"),        QStringLiteral("-platformpluginpath"),
+    QStringLiteral("-platformtheme"),   QStringLiteral("-plugin"),
     QStringLiteral("-qwindowgeometry"), QStringLiteral("-qwindowicon"),
-    QStringLiteral("-qwindowtitle"),   QStringLiteral("-style"),
-    QStringLiteral("-stylesheet"),     QStringLiteral("-display"),
-    QStringLiteral("-session"),        QStringLiteral("-widgetcount")};
-const QSet<QString> kQtFlags{QStringLiteral("-reverse"), QStringLiteral("-nograb"),
-                             QStringLiteral("-dograb"), QStringLiteral("-sync")};
+    QStringLiteral("-qwindowtitle"),    QStringLiteral("-style"),
+    QStringLiteral("-stylesheet"),      QStringLiteral("-display"),
+    QStringLiteral("-session"),         QStringLiteral("-geometry")};
+const QSet<QString> kQtFlags{QStringLiteral("-reverse"),     QStringLiteral("-nograb"),
+                             QStringLiteral("-dograb"),      QStringLiteral("-sync"),
+                             QStringLiteral("-widgetcount"), QStringLiteral("-testability")};
+const QStringList kQtInlineValueOptions{QStringLiteral("-style="), QStringLiteral("-stylesheet="),
+                                        QStringLiteral("-qmljsdebugger=")};
+
+// How many arguments a Qt option takes up (itself and its value), or 0 for any other one.
+int qtOptionSpan(const QString &argument)
+{
+    const QString option = argument.startsWith(QLatin1String("--")) ? argument.mid(1) : argument;
+    if (kQtOptionsWithValue.contains(option))
+        return 2;
+    if (kQtFlags.contains(option))
+        return 1;
+    for (const QString &prefix : kQtInlineValueOptions) {
+        if (option.startsWith(prefix))
+            return 1;
+    }
+    return 0;
+}
 
 LaunchOptions failure(const QString &message)
 {
@@ -27,7 +46,27 @@ LaunchOptions failure(const QString &message)
     return options;
 }
 
-// "--name=value" or "--name value": the value, or nullopt when it is missing.
+LaunchOptions withAction(LaunchOptions::Action action)
+{
+    LaunchOptions options;
+    options.action = action;
+    return options;
+}
+
+bool isFlag(const QString &name)
+{
+    return name == QLatin1String("--help") || name == QLatin1String("-h") ||
+           name == QLatin1String("--version") || name == QLatin1String("-v") ||
+           name == QLatin1String("--sandbox");
+}
+
+bool takesValue(const QString &name)
+{
+    return name == QLatin1String("--connection") || name == QLatin1String("--profile") ||
+           name == QLatin1String("--region");
+}
+
+// "--name=value" or "--name value": the value, or nullopt when it is missing or empty.
 std::optional<QString> takeValue(const QStringList &arguments, int &i, const QString &inlineValue,
                                  bool hasInline)
 {
@@ -35,7 +74,49 @@ std::optional<QString> takeValue(const QStringList &arguments, int &i, const QSt
         return inlineValue.isEmpty() ? std::nullopt : std::optional<QString>(inlineValue);
     if (i + 1 >= arguments.size() || arguments.at(i + 1).startsWith(QLatin1String("--")))
         return std::nullopt;
-    return arguments.at(++i);
+    const QString &value = arguments.at(++i);
+    return value.isEmpty() ? std::nullopt : std::optional<QString>(value);
+}
+
+void setValue(LaunchOptions &options, const QString &name, const QString &value)
+{
+    if (name == QLatin1String("--connection")) {
+        options.open = LaunchOptions::Open::Connection;
+        options.connection = value;
+    } else if (name == QLatin1String("--profile")) {
+        options.open = LaunchOptions::Open::Profile;
+        options.profile = value;
+    } else {
+        options.region = value;
+    }
+}
+
+// Applies the option at arguments[i] (and its value, moving i past it); what parsing ends
+// with (help, version, an error), or nullopt to go on.
+std::optional<LaunchOptions> applyOption(const QStringList &arguments, int &i,
+                                         LaunchOptions &options, bool &sandbox)
+{
+    const QString &argument = arguments.at(i);
+    const qsizetype equals = argument.indexOf(QLatin1Char('='));
+    const QString name = equals < 0 ? argument : argument.left(equals);
+    if (isFlag(name)) {
+        if (equals >= 0)
+            return failure(QStringLiteral("%1 takes no value").arg(name));
+        if (name == QLatin1String("--help") || name == QLatin1String("-h"))
+            return withAction(LaunchOptions::Action::Help);
+        if (name != QLatin1String("--sandbox"))
+            return withAction(LaunchOptions::Action::Version);
+        options.open = LaunchOptions::Open::Sandbox;
+        sandbox = true;
+        return std::nullopt;
+    }
+    if (!takesValue(name))
+        return failure(QStringLiteral("unknown option %1 (see thingdeck --help)").arg(argument));
+    const auto value = takeValue(arguments, i, argument.mid(equals + 1), equals >= 0);
+    if (!value)
+        return failure(QStringLiteral("%1 needs a value").arg(name));
+    setValue(options, name, *value);
+    return std::nullopt;
 }
 
 } // namespace
@@ -45,51 +126,15 @@ LaunchOptions LaunchOptions::parse(const QStringList &arguments)
     LaunchOptions options;
     bool sandbox = false;
     for (int i = 1; i < arguments.size(); ++i) {
-        const QString &argument = arguments.at(i);
-        if (kQtOptionsWithValue.contains(argument)) {
-            ++i;
+        if (const int span = qtOptionSpan(arguments.at(i)); span > 0) {
+            i += span - 1;
             continue;
         }
-        if (kQtFlags.contains(argument))
-            continue;
-        const qsizetype equals = argument.indexOf(QLatin1Char('='));
-        const QString name = equals < 0 ? argument : argument.left(equals);
-        const QString inlineValue = equals < 0 ? QString() : argument.mid(equals + 1);
-        if (name == QLatin1String("--help") || name == QLatin1String("-h")) {
-            options.action = Action::Help;
-            return options;
-        }
-        if (name == QLatin1String("--version") || name == QLatin1String("-v")) {
-            options.action = Action::Version;
-            return options;
-        }
-        if (name == QLatin1String("--sandbox")) {
-            if (equals >= 0)
-                return failure(QStringLiteral("--sandbox takes no value"));
-            options.open = Open::Sandbox;
-            sandbox = true;
-            continue;
-        }
-        if (name == QLatin1String("--connection") || name == QLatin1String("--profile") ||
-            name == QLatin1String("--region")) {
-            const auto value = takeValue(arguments, i, inlineValue, equals >= 0);
-            if (!value)
-                return failure(QStringLiteral("%1 needs a value").arg(name));
-            if (name == QLatin1String("--connection")) {
-                options.open = Open::Connection;
-                options.connection = *value;
-            } else if (name == QLatin1String("--profile")) {
-                options.open = Open::Profile;
-                options.profile = *value;
-            } else {
-                options.region = *value;
-            }
-            continue;
-        }
-        return failure(QStringLiteral("unknown option %1 (see thingdeck --help)").arg(argument));
+        if (auto finished = applyOption(arguments, i, options, sandbox))
+            return *finished;
     }
-    const int chosen = int(sandbox) + int(!options.connection.isEmpty()) +
-                       int(!options.profile.isEmpty());
+    const int chosen =
+        int(sandbox) + int(!options.connection.isEmpty()) + int(!options.profile.isEmpty());
     if (chosen > 1)
         return failure(QStringLiteral("use only one of --sandbox, --connection and --profile"));
     if (!options.region.isEmpty() && options.open != Open::Profile)
@@ -106,7 +151,7 @@ QString LaunchOptions::helpText()
         "  --sandbox            start the local AWS IoT sandbox and connect to it\n"
         "  --connection NAME    open the saved connection NAME\n"
         "  --profile NAME       open a connection with the AWS profile NAME (not saved)\n"
-        "  --region REGION      with --profile: the region to use instead of the profile's\n"
+        "  --region REGION      with --profile: this region instead of the profile's\n"
         "  --help               show this help and exit\n"
         "  --version            show the version and exit\n"
         "\n"

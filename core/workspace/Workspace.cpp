@@ -8,6 +8,25 @@
 
 namespace thingdeck {
 
+namespace {
+
+// The saved sandbox connection: the one with the usual name, else the first of kind Sandbox
+// (the usual name may belong to a connection the user made), so that none is saved twice.
+std::optional<ConnectionSettings> savedSandboxConnection(const Settings &settings)
+{
+    const auto named = settings.connection(Workspace::sandboxConnectionName());
+    if (named && named->kind == ConnectionSettings::Kind::Sandbox)
+        return named;
+    const QList<ConnectionSettings> all = settings.connections();
+    for (const ConnectionSettings &connection : all) {
+        if (connection.kind == ConnectionSettings::Kind::Sandbox)
+            return connection;
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
 QString Workspace::sandboxConnectionName()
 {
     return tr("Local sandbox");
@@ -54,21 +73,20 @@ void Workspace::openUnsaved(const ConnectionSettings &settings)
 
 void Workspace::openSandbox()
 {
-    const QString name = sandboxConnectionName();
-    auto existing = m_settings->connection(name);
-    if (!existing || existing->kind != ConnectionSettings::Kind::Sandbox) {
-        ConnectionSettings settings = ConnectionSettings::withDefaults(
-            existing ? m_settings->uniqueName(name) : name);
-        settings.kind = ConnectionSettings::Kind::Sandbox;
-        const auto saved = m_settings->saveConnection(settings);
-        if (!saved.ok()) {
-            emit openFailed(saved.error());
-            return;
-        }
-        m_settings->sync();
-        existing = settings;
+    if (const auto existing = savedSandboxConnection(*m_settings)) {
+        openSettings(*existing, true);
+        return;
     }
-    openSettings(*existing, true);
+    ConnectionSettings settings =
+        ConnectionSettings::withDefaults(m_settings->uniqueName(sandboxConnectionName()));
+    settings.kind = ConnectionSettings::Kind::Sandbox;
+    const auto saved = m_settings->saveConnection(settings);
+    if (!saved.ok()) {
+        emit openFailed(saved.error());
+        return;
+    }
+    m_settings->sync();
+    openSettings(settings, true);
 }
 
 void Workspace::openSettings(const ConnectionSettings &settings, bool saved)
