@@ -1,4 +1,5 @@
 // thingdeck-cli: the headless console on the same core as the GUI. Wiring only; see CliRunner.
+#include "UnixSignalWatcher.h"
 #include "cli/CliInvocation.h"
 #include "cli/CliRunner.h"
 
@@ -28,6 +29,10 @@ int main(int argc, char *argv[])
     }
     CliRunner runner(invocation.value(), QProcessEnvironment::systemEnvironment());
     QObject::connect(&runner, &CliRunner::finished, &app, &QCoreApplication::exit);
+    // Ctrl+C, SIGTERM and SIGHUP end a command cleanly instead of by the default action.
+    UnixSignalWatcher unixSignals;
+    QObject::connect(&unixSignals, &UnixSignalWatcher::terminationRequested, &runner,
+                     &CliRunner::stop);
     QMetaObject::invokeMethod(&runner, &CliRunner::start, Qt::QueuedConnection);
     const int exitCode = QCoreApplication::exec();
     // The last reply's deleteLater() is still pending when exec() returns; let it run while

@@ -1,6 +1,7 @@
 #include "UnixSignalWatcher.h"
 
 #include <array>
+#include <cerrno>
 #include <csignal>
 #include <fcntl.h>
 #include <sys/socket.h>
@@ -47,11 +48,10 @@ UnixSignalWatcher::UnixSignalWatcher(QObject *parent)
     sigemptyset(&action.sa_mask);
     action.sa_flags = SA_RESTART;
     for (const int number : kSignals) {
-        if (isIgnored(number))
+        struct sigaction previous = {};
+        if (isIgnored(number) || ::sigaction(number, &action, &previous) != 0)
             continue;
-        if (::sigaction(number, &action, nullptr) != 0)
-            return;
-        m_handled.append(number);
+        m_previous.emplace_back(number, previous);
     }
     m_notifier = std::make_unique<QSocketNotifier>(m_fds[1], QSocketNotifier::Read);
     connect(m_notifier.get(), &QSocketNotifier::activated, this, &UnixSignalWatcher::onReadable);
@@ -59,8 +59,8 @@ UnixSignalWatcher::UnixSignalWatcher(QObject *parent)
 
 UnixSignalWatcher::~UnixSignalWatcher()
 {
-    for (const int number : std::as_const(m_handled))
-        ::signal(number, SIG_DFL);
+    for (const auto &[number, previous] : m_previous)
+        ::sigaction(number, &previous, nullptr);
     m_notifier.reset();
     g_writeFd = -1;
     for (int fd : m_fds) {

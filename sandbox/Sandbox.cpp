@@ -157,8 +157,8 @@ std::optional<QString> Sandbox::prepareState()
     m_registry = std::make_unique<RegistryService>(
         m_store.get(), RegistryOptions{m_options.region, m_identity.accountId, kHost});
     m_shadows = std::make_unique<ShadowService>(m_store.get());
-    if (auto problem = seedDevicesOnce(m_options.stateDir, m_things, *m_registry, *m_shadows,
-                                       *m_pki))
+    if (auto problem =
+            seedDevicesOnce(m_options.stateDir, m_things, *m_registry, *m_shadows, *m_pki))
         return problem;
     return seedRegistryOnce(m_options.stateDir, m_options.registryThings, *m_registry);
 }

@@ -119,14 +119,15 @@ const char *const kAssetType = "Asset";
 
 std::optional<QString> seedAssetType(RegistryService &registry)
 {
-    const QJsonObject properties{
-        {QStringLiteral("thingTypeDescription"),
-         QStringLiteral("Tracked asset, registered in bulk")},
-        {QStringLiteral("searchableAttributes"),
-         QJsonArray{QStringLiteral("site"), QStringLiteral("model")}}};
-    const QString problem = check(registry.createThingType(
-        {QString::fromLatin1(kAssetType), {}, {{QStringLiteral("thingTypeProperties"), properties}},
-         {}}));
+    const QJsonObject properties{{QStringLiteral("thingTypeDescription"),
+                                  QStringLiteral("Tracked asset, registered in bulk")},
+                                 {QStringLiteral("searchableAttributes"),
+                                  QJsonArray{QStringLiteral("site"), QStringLiteral("model")}}};
+    const QString problem =
+        check(registry.createThingType({QString::fromLatin1(kAssetType),
+                                        {},
+                                        {{QStringLiteral("thingTypeProperties"), properties}},
+                                        {}}));
     return problem.isEmpty() ? std::nullopt : std::optional<QString>(problem);
 }
 
@@ -134,8 +135,8 @@ std::optional<QString> seedAssetType(RegistryService &registry)
 QJsonObject assetAttributes(int number)
 {
     return QJsonObject{
-        {QStringLiteral("site"), QStringLiteral("site-%1").arg(number % 24 + 1, 2, 10,
-                                                               QLatin1Char('0'))},
+        {QStringLiteral("site"),
+         QStringLiteral("site-%1").arg(number % 24 + 1, 2, 10, QLatin1Char('0'))},
         {QStringLiteral("model"), QStringLiteral("AT-%1").arg(100 + number % 7 * 10)},
         {QStringLiteral("batch"), QStringLiteral("batch-%1").arg(number / 1000 + 1)},
     };

@@ -1,14 +1,23 @@
 // thingdeck-cli as users run it: the real executable against the real sandbox process, every
-// command, each MQTT transport, usage errors and certificate problems.
+// command, each MQTT transport, usage errors and certificate problems, output into a file or a
+// pipe and ended by a signal.
 #include "SandboxProcess.h"
+#include "UnixSignalWatcher.h"
 #include "cli/MessageLineFormatter.h"
+#include "mqtt/MqttConnection.h"
 
+#include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <algorithm>
+#include <csignal>
+#include <functional>
 
 using namespace thingdeck;
 using namespace thingdeck::test;
@@ -29,6 +38,31 @@ QString cli()
     return QStringLiteral(THINGDECK_CLI_EXECUTABLE);
 }
 
+QByteArray contentsOf(const QString &path)
+{
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
+
+QList<QJsonObject> messagesOn(const QByteArray &output, const QString &topicPrefix)
+{
+    QList<QJsonObject> found;
+    for (const QByteArray &line : output.split('\n')) {
+        const QJsonObject message = QJsonDocument::fromJson(line).object();
+        if (message.value(QStringLiteral("topic")).toString().startsWith(topicPrefix))
+            found.append(message);
+    }
+    return found;
+}
+
+QList<QByteArray> payloadsOf(const QList<QJsonObject> &messages)
+{
+    QList<QByteArray> payloads;
+    for (const QJsonObject &message : messages)
+        payloads.append(message.value(QStringLiteral("payload")).toString().toUtf8());
+    return payloads;
+}
+
 } // namespace
 
 class TestCli : public QObject
@@ -39,6 +73,7 @@ private:
     QTemporaryDir m_dir;
     QTemporaryDir m_home;
     std::unique_ptr<SandboxProcess> m_sandbox;
+    std::unique_ptr<MqttConnection> m_publisher; ///< in-process, for exact publish times
     static constexpr int kThings = 30;
 
     QProcessEnvironment env() const
@@ -88,6 +123,64 @@ private:
         return p;
     }
 
+    std::unique_ptr<QProcess> startStreamingSub(const QStringList &filters,
+                                                const QString &outputFile = {}) const
+    {
+        auto p = std::make_unique<QProcess>();
+        p->setProcessEnvironment(env());
+        if (!outputFile.isEmpty())
+            p->setStandardOutputFile(outputFile);
+        p->start(cli(), QStringList{QStringLiteral("sub")} + filters + mqtt(1));
+        return p;
+    }
+
+    static void addSignalRows()
+    {
+        QTest::addColumn<int>("signalNumber");
+        QTest::addColumn<int>("exitCode"); // 128 + N, as documented in --help and the README
+        QTest::newRow("SIGINT") << int(SIGINT) << 130;
+        QTest::newRow("SIGTERM") << int(SIGTERM) << 143;
+        QTest::newRow("SIGHUP") << int(SIGHUP) << 129;
+    }
+
+    bool connectPublisher()
+    {
+        if (m_publisher && m_publisher->state() == MqttConnection::State::Connected)
+            return true;
+        m_publisher = std::make_unique<MqttConnection>();
+        MqttConnectOptions options;
+        options.host = QStringLiteral("localhost");
+        options.port = quint16(m_sandbox->port("mqttPort"));
+        options.caFile = m_sandbox->value("caFile");
+        options.certificateFile = m_sandbox->deviceCertificate(2);
+        options.privateKeyFile = m_sandbox->deviceKey(2);
+        m_publisher->connectToHost(options);
+        return QTest::qWaitFor(
+            [this] { return m_publisher->state() == MqttConnection::State::Connected; }, 15000);
+    }
+
+    bool publish(const QString &topic, const QByteArray &payload)
+    {
+        const auto name = TopicName::create(topic);
+        return name.ok() && m_publisher->publish(name.value(), payload, 1, false).ok();
+    }
+
+    // Publishes probes until the subscriber prints one, then a fence: the broker keeps one
+    // publisher's messages in order, so once the fence is out no probe is still on its way.
+    // Replaces a fixed wait for "connected and subscribed".
+    bool waitUntilSubscribed(const QString &prefix, const std::function<QByteArray()> &output)
+    {
+        const QByteArray probeTopic = (prefix + QStringLiteral("/probe")).toUtf8();
+        for (int attempt = 0; attempt < 150 && !output().contains(probeTopic); ++attempt) {
+            if (!publish(prefix + QStringLiteral("/probe"), "probe"))
+                return false;
+            (void)QTest::qWaitFor([&] { return output().contains(probeTopic); }, 200);
+        }
+        const QByteArray fenceTopic = (prefix + QStringLiteral("/fence")).toUtf8();
+        return publish(prefix + QStringLiteral("/fence"), "fence") &&
+               QTest::qWaitFor([&] { return output().contains(fenceTopic); }, 10000);
+    }
+
 private Q_SLOTS:
     void initTestCase()
     {
@@ -97,7 +190,11 @@ private Q_SLOTS:
                  qPrintable(m_sandbox->error()));
     }
 
-    void cleanupTestCase() { m_sandbox.reset(); }
+    void cleanupTestCase()
+    {
+        m_publisher.reset();
+        m_sandbox.reset();
+    }
 
     void thingsList()
     {
@@ -373,6 +470,131 @@ private Q_SLOTS:
         QCOMPARE(r.exitCode, 1);
         QVERIFY2(r.err.contains("does not belong to the certificate"), r.err.constData());
         QCOMPARE(r.err.trimmed().count('\n'), 0);
+    }
+
+    void subStopsCleanlyOnSignal_data() { addSignalRows(); }
+
+    // `thingdeck-cli sub ... > traffic.ndjson`, three messages arrive, then a signal: the
+    // three lines are in the file while it runs and after it ends, every line whole, with
+    // telemetry flowing until the end.
+    void subStopsCleanlyOnSignal()
+    {
+        QFETCH(int, signalNumber);
+        QFETCH(int, exitCode);
+        QVERIFY(connectPublisher());
+        const QString prefix =
+            QStringLiteral("cli/signal/") + QString::fromLatin1(QTest::currentDataTag());
+        const QString file = m_dir.filePath(QStringLiteral("traffic-%1.ndjson").arg(signalNumber));
+        auto sub = startStreamingSub(
+            {prefix + QStringLiteral("/#"), QStringLiteral("dt/+/telemetry")}, file);
+        QVERIFY(sub->waitForStarted());
+        QVERIFY2(waitUntilSubscribed(prefix, [&] { return contentsOf(file); }),
+                 sub->readAllStandardError().constData());
+        for (const char *payload : {"m1", "m2", "m3"})
+            QVERIFY(publish(prefix + QStringLiteral("/m"), payload));
+        const QString published = prefix + QStringLiteral("/m");
+        QTRY_COMPARE_WITH_TIMEOUT(messagesOn(contentsOf(file), published).size(), 3, 10000);
+        QCOMPARE(sub->state(), QProcess::Running);
+
+        QCOMPARE(::kill(pid_t(sub->processId()), signalNumber), 0);
+        QVERIFY(sub->waitForFinished(15000));
+        QCOMPARE(sub->exitStatus(), QProcess::NormalExit);
+        QCOMPARE(sub->exitCode(), exitCode);
+        QCOMPARE(sub->readAllStandardError(), QByteArray());
+        const QByteArray output = contentsOf(file);
+        QVERIFY(output.endsWith('\n'));
+        const QList<QByteArray> lines = output.trimmed().split('\n');
+        for (const QByteArray &line : lines)
+            QVERIFY2(QJsonDocument::fromJson(line).isObject(), line.constData()); // none torn
+        QCOMPARE(payloadsOf(messagesOn(output, published)), (QList<QByteArray>{"m1", "m2", "m3"}));
+        qInfo("%s: exit %d, %lld lines in the file (3 of 3 published), all whole",
+              QTest::currentDataTag(), sub->exitCode(), qlonglong(lines.size()));
+    }
+
+    // Piped into jq or tee, each message is readable as soon as it arrives, not once 4 KB
+    // have gathered. No timed assertion (the machine may be busy); the latency is printed.
+    void subWritesEachMessageAtOnceIntoAPipe()
+    {
+        QVERIFY(connectPublisher());
+        const QString prefix = QStringLiteral("cli/pipe");
+        auto sub = startStreamingSub({prefix + QStringLiteral("/#")});
+        QVERIFY(sub->waitForStarted());
+        QByteArray out;
+        const auto output = [&] {
+            out += sub->readAllStandardOutput();
+            return out;
+        };
+        QVERIFY2(waitUntilSubscribed(prefix, output), sub->readAllStandardError().constData());
+        QList<double> fromPublishMs;
+        QList<qint64> fromArrivalMs;
+        constexpr int kMessages = 20;
+        constexpr int kMessageSpacingMs = 50;
+        for (int i = 0; i < kMessages; ++i) {
+            // Spaced as live traffic is: while messages flow closer than its drain interval
+            // (5 ms), MqttConnection hands them over on that timer, by design.
+            QTest::qWait(kMessageSpacingMs);
+            out = sub->readAllStandardOutput(); // nothing: the fence was the last line
+            QVERIFY2(out.isEmpty(), out.constData());
+            const QByteArray payload = "latency-" + QByteArray::number(i);
+            QSignalSpy readable(sub.get(), &QProcess::readyReadStandardOutput);
+            QElapsedTimer clock;
+            clock.start();
+            QVERIFY(publish(prefix + QStringLiteral("/m"), payload));
+            while (!output().contains('\n'))
+                QVERIFY2(readable.wait(10000), "no line while the process runs");
+            fromPublishMs.append(double(clock.nsecsElapsed()) / 1e6);
+            const qint64 readAt = QDateTime::currentMSecsSinceEpoch();
+            QCOMPARE(sub->state(), QProcess::Running);
+            QCOMPARE(out.count('\n'), 1); // this message's line and nothing before it
+            const QList<QJsonObject> got = messagesOn(out, prefix + QStringLiteral("/m"));
+            QCOMPARE(payloadsOf(got), QList<QByteArray>{payload});
+            const QDateTime arrived = QDateTime::fromString(
+                got.first().value(QStringLiteral("time")).toString(), Qt::ISODateWithMs);
+            QVERIFY(arrived.isValid());
+            fromArrivalMs.append(readAt - arrived.toMSecsSinceEpoch());
+        }
+        ::kill(pid_t(sub->processId()), SIGTERM);
+        QVERIFY(sub->waitForFinished(15000));
+        QCOMPARE(sub->exitCode(), 143);
+        std::sort(fromPublishMs.begin(), fromPublishMs.end());
+        std::sort(fromArrivalMs.begin(), fromArrivalMs.end());
+        qInfo("pipe latency over %d messages: publish -> readable median %.2f ms, max %.2f ms; "
+              "arrival (the line's time) -> readable median %lld ms, max %lld ms",
+              kMessages, fromPublishMs.at(kMessages / 2), fromPublishMs.last(),
+              fromArrivalMs.at(kMessages / 2), fromArrivalMs.last());
+    }
+
+    void signalWatcherReportsEachSignal_data() { addSignalRows(); }
+
+    void signalWatcherReportsEachSignal()
+    {
+        QFETCH(int, signalNumber);
+        UnixSignalWatcher watcher;
+        QVERIFY(watcher.isValid());
+        QSignalSpy spy(&watcher, &UnixSignalWatcher::terminationRequested);
+        QCOMPARE(::raise(signalNumber), 0);
+        QVERIFY(spy.wait(5000));
+        QCOMPARE(spy.takeFirst().at(0).toInt(), signalNumber);
+    }
+
+    // As `nohup` or a script's background job start it: an ignored signal stays ignored.
+    void signalWatcherLeavesIgnoredSignalsIgnored()
+    {
+        struct sigaction ignore = {};
+        ignore.sa_handler = SIG_IGN;
+        struct sigaction before = {};
+        QCOMPARE(::sigaction(SIGHUP, &ignore, &before), 0);
+        {
+            UnixSignalWatcher watcher;
+            QSignalSpy spy(&watcher, &UnixSignalWatcher::terminationRequested);
+            QCOMPARE(::raise(SIGHUP), 0); // delivered before raise() returns: ignored
+            QCOMPARE(::raise(SIGINT), 0);
+            QVERIFY(spy.wait(5000));
+            QCOMPARE(spy.takeFirst().at(0).toInt(), int(SIGINT));
+        }
+        struct sigaction after = {};
+        QCOMPARE(::sigaction(SIGHUP, &before, &after), 0);
+        QVERIFY(after.sa_handler == SIG_IGN);
     }
 
     void formatterEscapesAndValidates_data()

@@ -140,6 +140,26 @@ private:
         return QJsonDocument::fromJson(f.readAll()).object();
     }
 
+    // Every thing `sandbox` lists, in the AWS CLI's order, into `things`.
+    void listAll(const SandboxProcess &sandbox, QJsonArray &things)
+    {
+        const Run r = run(kAws,
+                          sandbox.endpointArguments() +
+                              QStringList{QStringLiteral("iot"), QStringLiteral("list-things"),
+                                          QStringLiteral("--page-size"), QStringLiteral("250")},
+                          sandbox.awsEnvironment(m_home.path()));
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        things = r.json().value(QStringLiteral("things")).toArray();
+    }
+
+    static QSet<QString> namesOf(const QJsonArray &things)
+    {
+        QSet<QString> names;
+        for (const QJsonValue &thing : things)
+            names.insert(thing.toObject().value(QStringLiteral("thingName")).toString());
+        return names;
+    }
+
     void startSandbox(const QStringList &extra = {})
     {
         m_sandbox = std::make_unique<SandboxProcess>(m_dir.filePath(QStringLiteral("state")));
@@ -530,6 +550,9 @@ private Q_SLOTS:
         QTest::newRow("bad option")
             << QStringList{QStringLiteral("--things"), QStringLiteral("many")}
             << QStringLiteral("--things");
+        QTest::newRow("too many registry things")
+            << QStringList{QStringLiteral("--registry-things"), QStringLiteral("1000001")}
+            << QStringLiteral("--registry-things");
     }
 
     void startupErrorsAreOneLine()
@@ -560,6 +583,52 @@ private Q_SLOTS:
                           QProcessEnvironment::systemEnvironment());
         QCOMPARE(r.exitCode, 1);
         QVERIFY2(r.err.contains("--state-dir"), r.err.constData());
+    }
+
+    // --registry-things: plain things seeded once per state folder; a restart finds them in
+    // the state (a deleted one stays deleted), a larger count seeds only the rest.
+    void registryThingsAreSeededOnce()
+    {
+        QTemporaryDir dir;
+        SandboxProcess bulk(dir.filePath(QStringLiteral("state")));
+        QStringList args{QStringLiteral("--things"),          QStringLiteral("0"),
+                         QStringLiteral("--telemetry-rate"),  QStringLiteral("0"),
+                         QStringLiteral("--registry-things"), QStringLiteral("1000")};
+        QVERIFY2(bulk.start(args), qPrintable(bulk.error()));
+        QVERIFY2(bulk.output().contains("seeded 1000 registry things"), bulk.output().constData());
+        QJsonArray things;
+        listAll(bulk, things);
+        QCOMPARE(things.size(), 1000);
+        QCOMPARE(namesOf(things).size(), 1000);
+        const QJsonObject first = things.first().toObject();
+        QCOMPARE(first.value(QStringLiteral("thingName")).toString(),
+                 QStringLiteral("asset-000001"));
+        QCOMPARE(first.value(QStringLiteral("thingTypeName")).toString(), QStringLiteral("Asset"));
+        QCOMPARE(first.value(QStringLiteral("attributes")).toObject().size(), 3);
+        QCOMPARE(things.last().toObject().value(QStringLiteral("thingName")).toString(),
+                 QStringLiteral("asset-001000"));
+        const Run deleted =
+            run(kAws,
+                bulk.endpointArguments() +
+                    QStringList{QStringLiteral("iot"), QStringLiteral("delete-thing"),
+                                QStringLiteral("--thing-name"), QStringLiteral("asset-000500")},
+                bulk.awsEnvironment(m_home.path()));
+        QVERIFY2(deleted.exitCode == 0, deleted.err.constData());
+
+        QCOMPARE(bulk.stop(), 0);
+        QVERIFY2(bulk.start(args), qPrintable(bulk.error()));
+        QVERIFY2(!bulk.output().contains("seeded"), bulk.output().constData());
+        listAll(bulk, things);
+        QCOMPARE(things.size(), 999);
+        QVERIFY(!namesOf(things).contains(QStringLiteral("asset-000500")));
+
+        QCOMPARE(bulk.stop(), 0);
+        args.last() = QStringLiteral("1200");
+        QVERIFY2(bulk.start(args), qPrintable(bulk.error()));
+        QVERIFY2(bulk.output().contains("seeded 200 registry things"), bulk.output().constData());
+        listAll(bulk, things);
+        QCOMPARE(things.size(), 1199);
+        QCOMPARE(bulk.stop(), 0);
     }
 
     // Last: restarts and kills the shared sandbox.

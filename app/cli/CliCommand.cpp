@@ -70,7 +70,12 @@ QList<CliCommand> makeCommands()
          QStringLiteral("Subscribe and print one JSON object per message and line."),
          {valued("count", "Exit after N messages.", "N"), qos,
           flag("persistent-session", "Keep the session (clean session off) across runs."),
-          valued("mqtt-version", "3.1.1 (default) or 5.", "VERSION")}},
+          valued("mqtt-version", "3.1.1 (default) or 5.", "VERSION")},
+         QStringLiteral(
+             "Lines are written as messages arrive, also into a pipe or a file. Ctrl+C\n"
+             "(SIGINT), SIGTERM or SIGHUP stops it cleanly: everything received is written,\n"
+             "the connection is closed, and the exit code is 128+N (130 for Ctrl+C), as a\n"
+             "shell reports a command ended by a signal; with --count N it exits 0.")},
         {Id::Pub,
          words("pub"),
          words("TOPIC PAYLOAD"),

@@ -27,6 +27,7 @@ struct CliCommand
     QStringList arguments; ///< names of the positional arguments, "FILTER..." for a list
     QString summary;
     QList<QCommandLineOption> options;
+    QString details = {}; ///< more lines for the command's --help, after the summary
 
     int minArguments() const;
     int maxArguments() const; ///< -1: no limit

@@ -101,14 +101,21 @@ QString CliInvocation::generalHelp()
         text += QStringLiteral("  %1%2\n")
                     .arg(command.words.join(QLatin1Char(' ')).leftJustified(18), command.summary);
     }
-    return text + QStringLiteral("\nRun thingdeck-cli COMMAND --help for a command's options.\n"
-                                 "Exit codes: 0 done, 1 runtime error, 2 usage error.\n");
+    return text +
+           QStringLiteral(
+               "\nRun thingdeck-cli COMMAND --help for a command's options.\n"
+               "Exit codes: 0 done, 1 runtime error, 2 usage error, 128+N stopped by signal N\n"
+               "(130 Ctrl+C, 143 SIGTERM, 129 SIGHUP) as a shell reports a command ended by a\n"
+               "signal, so that a script tells a stop from a finished sub --count. Output is\n"
+               "written as it arrives; a stop writes everything received, then disconnects.\n");
 }
 
 QString CliInvocation::commandHelp(const CliCommand &command)
 {
     QCommandLineParser parser;
-    parser.setApplicationDescription(command.summary);
+    parser.setApplicationDescription(command.details.isEmpty()
+                                         ? command.summary
+                                         : command.summary + QLatin1Char('\n') + command.details);
     parser.addOptions(command.options + CliCommand::globalOptions());
     QString text = parser.helpText();
     // Qt's first line names the executable generically; show the command's own usage.

@@ -13,6 +13,7 @@
 #include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QTextStream>
+#include <QTimer>
 
 #include <QJsonArray>
 
@@ -23,8 +24,11 @@ namespace thingdeck {
 
 namespace {
 
-// Debian's stdio buffers in 4 KB; batches are written whole instead.
+// A drained batch is written with one write(2) per this many bytes.
 constexpr qsizetype kFlushBytes = 64 * 1024;
+
+// Longer than MqttConnection's drain interval (5 ms): see finishAfterLastDrain().
+constexpr int kLastDrainMs = 25;
 
 int defaultPort(MqttConnectOptions::Transport transport)
 {
@@ -49,7 +53,11 @@ CliRunner::CliRunner(CliInvocation invocation, QProcessEnvironment environment, 
     , m_invocation(std::move(invocation))
     , m_environment(std::move(environment))
 {
-    m_stdout.open(stdout, QIODevice::WriteOnly | QIODevice::Unbuffered);
+    // Over the descriptor, not stdout's FILE*: QFile writes a FILE* with fwrite(), into
+    // stdio's 4 KB block buffer (stdout is a file or a pipe), which a pipe reader does not see
+    // until it fills and which a signal's default action throws away. Unbuffered on the
+    // descriptor, every print() is written to the file or pipe at once.
+    m_stdout.open(STDOUT_FILENO, QIODevice::WriteOnly | QIODevice::Unbuffered);
 }
 
 CliRunner::~CliRunner() = default;
@@ -75,9 +83,23 @@ void CliRunner::start()
     (this->*handlers.value(m_invocation.command->id))();
 }
 
+void CliRunner::stop(int signalNumber)
+{
+    if (m_finished)
+        return;
+    const bool again = m_stopSignal != 0;
+    m_stopSignal = signalNumber;
+    // A second signal, e.g. Ctrl+C again while an unreachable broker holds up the
+    // disconnect, ends at once; so does a command with no MQTT connection to close.
+    if (again || !m_mqtt)
+        return finish(exitCodeForSignal(signalNumber));
+    disconnectAndFinish();
+}
+
 void CliRunner::print(const QByteArray &bytes)
 {
-    m_stdout.write(bytes);
+    if (m_stdout.write(bytes) != bytes.size())
+        failWith(QStringLiteral("cannot write the output: %1").arg(m_stdout.errorString()));
 }
 
 void CliRunner::printJson(const QJsonObject &object)
@@ -87,10 +109,24 @@ void CliRunner::printJson(const QJsonObject &object)
 
 void CliRunner::succeed()
 {
+    finish(0);
+}
+
+void CliRunner::finish(int exitCode)
+{
     if (m_finished)
         return;
     m_finished = true;
-    emit finished(0);
+    emit finished(exitCode);
+}
+
+// MqttConnection hands messages over on a short drain timer, so some it took in before the
+// disconnect may still be on their way to onSubMessages(). Finishing a little later writes
+// them too: Qt fires the drain timer, started earlier and shorter, first.
+void CliRunner::finishAfterLastDrain()
+{
+    QTimer::singleShot(kLastDrainMs, this,
+                       [this] { finish(m_stopSignal != 0 ? exitCodeForSignal(m_stopSignal) : 0); });
 }
 
 void CliRunner::failWith(const QString &message, int exitCode)
@@ -432,7 +468,8 @@ void CliRunner::checkClientId(const QString &clientId, std::function<void()> nex
 void CliRunner::connectMqtt(const MqttConnectOptions &options, std::function<void()> onConnected)
 {
     checkClientId(options.clientId, [this, options, onConnected = std::move(onConnected)] {
-        startMqtt(options, onConnected);
+        if (!m_finished) // stopped by a signal meanwhile
+            startMqtt(options, onConnected);
     });
 }
 
@@ -444,7 +481,7 @@ void CliRunner::startMqtt(const MqttConnectOptions &options, std::function<void(
                 if (state == MqttConnection::State::Connected && !m_finished)
                     onConnected();
                 else if (state == MqttConnection::State::Disconnected && m_disconnecting)
-                    succeed();
+                    finishAfterLastDrain();
                 else if (state == MqttConnection::State::Disconnected)
                     failWith(m_mqtt->errorString());
             });
@@ -508,7 +545,7 @@ void CliRunner::onSubMessages(const MqttMessageBatch &messages)
     }
     print(out);
     if (m_wanted > 0 && m_received >= m_wanted)
-        disconnectAndSucceed();
+        disconnectAndFinish();
 }
 
 void CliRunner::runPub()
@@ -533,12 +570,12 @@ void CliRunner::runPub()
             if (!sent.ok())
                 return failWith(sent.error());
             // Paho's disconnect waits for the message to be delivered (QoS 1: acknowledged).
-            disconnectAndSucceed();
+            disconnectAndFinish();
         });
     });
 }
 
-void CliRunner::disconnectAndSucceed()
+void CliRunner::disconnectAndFinish()
 {
     if (m_disconnecting)
         return;

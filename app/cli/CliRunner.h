@@ -32,8 +32,9 @@ class ShadowClient;
 struct IotError;
 
 /// Runs one thingdeck-cli command asynchronously and reports the exit code: 0 done, 1 runtime
-/// error (one sentence on stderr), 2 usage error. Results go to stdout; nothing but errors and
-/// warnings goes to stderr.
+/// error (one sentence on stderr), 2 usage error, 128 + N stopped by signal N. Results go to
+/// stdout as they come (each page, each drained batch of messages is written at once);
+/// nothing but errors and warnings goes to stderr.
 class CliRunner : public QObject
 {
     Q_OBJECT
@@ -42,6 +43,14 @@ public:
     ~CliRunner() override;
 
     void start();
+    /// Ends the command for signal `signalNumber` (SIGINT, SIGTERM, SIGHUP): stops reading,
+    /// writes everything received, disconnects, then finishes with exitCodeForSignal(). A
+    /// second call finishes at once.
+    void stop(int signalNumber);
+
+    /// 128 + N, as shells report a command ended by signal N (130 for Ctrl+C), so that a
+    /// script can tell a stop from a finished `sub --count`.
+    static constexpr int exitCodeForSignal(int signalNumber) { return 128 + signalNumber; }
 
 Q_SIGNALS:
     void finished(int exitCode);
@@ -64,7 +73,7 @@ private:
     void runSub();
     void runPub();
     void onSubMessages(const MqttMessageBatch &messages);
-    void disconnectAndSucceed();
+    void disconnectAndFinish();
     void checkClientId(const QString &clientId, std::function<void()> next);
     void startMqtt(const MqttConnectOptions &options, std::function<void()> onConnected);
     void publishOverHttp(const TopicName &topic, const QByteArray &payload, int qos);
@@ -72,6 +81,8 @@ private:
     void print(const QByteArray &bytes);
     void printJson(const QJsonObject &object);
     void succeed();
+    void finish(int exitCode);
+    void finishAfterLastDrain();
     void failWith(const QString &message, int exitCode = 1);
     void failWith(const IotError &error);
     Result<ThingName, QString> thingArgument() const;
@@ -96,6 +107,7 @@ private:
     QString m_region;
     qint64 m_wanted = 0; ///< sub --count; 0 = until interrupted
     qint64 m_received = 0;
+    int m_stopSignal = 0; ///< the signal stop() was called with; 0: not stopping
     bool m_finished = false;
     bool m_disconnecting = false;
 };

@@ -9,8 +9,10 @@ namespace thingdeck {
 /// Sorts files dropped on a connection (what AWS hands out when a thing is created:
 /// `…-certificate.pem.crt`, `…-private.pem.key`, `AmazonRootCA1.pem`, often with a public key
 /// too) into CA, device certificate and private key, by their PEM content rather than their
-/// names: a PRIVATE KEY block is the key, a self-signed or CA certificate is the CA, another
-/// certificate is the device's. Files that fit nowhere (a public key, a folder) are left out.
+/// names: a PEM private key of a kind TLS loads (PKCS#8, encrypted PKCS#8, RSA, EC) is the
+/// key; a certificate is the CA when its basicConstraints say so (or, lacking that extension,
+/// when it is self-signed), else the device's. Files that fit nowhere (a public key, an SSH
+/// key, a folder) are left out.
 class CertificateFileSorter
 {
 public:
