@@ -89,6 +89,7 @@ private Q_SLOTS:
     void pagesAndLoadsAllWithCancel();
     void filtersAndSorts();
     void filterKeyboardAndHighlight();
+    void selectionSurvivesTheFilter();
     void showsDetailsAndRelations();
     void editsAttributesThroughTheSandbox();
     void attributeConflictReloadsAndSaysSo();
@@ -273,6 +274,21 @@ void TestMainWindow::filterKeyboardAndHighlight()
     QCOMPARE(activated.count(), 1);
     QCOMPARE(activated.first().first().value<ThingSummary>().name, QStringLiteral("sensor-06"));
     window.browser()->filterField()->clear();
+}
+
+void TestMainWindow::selectionSurvivesTheFilter()
+{
+    ThingBrowser *browser = m_main->window.browser();
+    QVERIFY(browser->selectThing(QStringLiteral("thermostat-05")));
+    QSignalSpy changed(browser, &ThingBrowser::currentThingChanged);
+    browser->filterField()->setText(QStringLiteral("sens")); // hides it
+    QVERIFY(!browser->currentThing());
+    QCOMPARE(m_main->window.details()->description()->name, QStringLiteral("thermostat-05"));
+    browser->filterField()->clear(); // shows it again, selected
+    QVERIFY(browser->currentThing());
+    QCOMPARE(browser->currentThing()->name, QStringLiteral("thermostat-05"));
+    for (const auto &signal : changed) // never told the panes that nothing is selected
+        QVERIFY(signal.first().value<std::optional<ThingSummary>>().has_value());
 }
 
 void TestMainWindow::showsDetailsAndRelations()

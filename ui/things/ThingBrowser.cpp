@@ -186,6 +186,7 @@ void ThingBrowser::setSession(ConsoleSession *session)
     if (m_model)
         disconnect(m_model, nullptr, this, nullptr);
     m_session = session;
+    m_selectedName.clear();
     m_model = session ? session->things() : nullptr;
     m_proxy->setSourceModel(m_model);
     if (m_model && !m_headerPrepared) {
@@ -333,10 +334,16 @@ void ThingBrowser::clearServerFilter()
     m_serverToggle->setChecked(false);
 }
 
+// The selected thing stays selected while the filter hides it and is selected again when it
+// shows up, so that narrowing and widening the list never loses the user's place.
 void ThingBrowser::onFilterTextChanged(const QString &text)
 {
     m_delegate->setFilterText(text.trimmed());
+    m_filtering = true;
     m_proxy->setFilterText(text.trimmed());
+    if (!m_selectedName.isEmpty() && !currentThing())
+        selectThing(m_selectedName);
+    m_filtering = false;
     m_view->viewport()->update();
     if (m_view->currentIndex().isValid())
         m_view->scrollTo(m_view->currentIndex());
@@ -344,7 +351,11 @@ void ThingBrowser::onFilterTextChanged(const QString &text)
 
 void ThingBrowser::onCurrentChanged()
 {
-    emit currentThingChanged(currentThing());
+    const auto thing = currentThing();
+    if (!thing && m_filtering)
+        return; // hidden by the filter, not deselected
+    m_selectedName = thing ? thing->name : QString();
+    emit currentThingChanged(thing);
 }
 
 void ThingBrowser::onError(const IotError &error)

@@ -111,6 +111,8 @@ private:
     QString m_selectedBeforeRefresh;
     QByteArray m_savedHeader;
     bool m_headerPrepared = false;
+    QString m_selectedName; ///< the thing the user selected, even while filtered out
+    bool m_filtering = false;
 };
 
 } // namespace thingdeck
