@@ -6,7 +6,12 @@
 
 #include <QAbstractItemModelTester>
 #include <QItemSelectionModel>
+#include <QSignalSpy>
+#include <QSortFilterProxyModel>
+#include <QStringListModel>
 #include <QTest>
+
+#include <algorithm>
 
 using namespace thingdeck;
 
@@ -33,6 +38,43 @@ QList<ThingSummary> fleet()
         thing("Lamp-04", "", {}, 2),
         thing("gateway", "Gateway", {{QStringLiteral("lampCount"), QStringLiteral("4")}}, 7),
     };
+}
+
+/// A source that is not a ThingListModel and can insert, remove, change and move rows: each
+/// string is a name, its own sort value and (lowercased) search text.
+class NamesModel : public QStringListModel
+{
+public:
+    using QStringListModel::QStringListModel;
+    QVariant data(const QModelIndex &index, int role) const override
+    {
+        if (role == ThingListModel::SortRole)
+            return QStringListModel::data(index, Qt::DisplayRole);
+        if (role == ThingListModel::SearchTextRole)
+            return QStringListModel::data(index, Qt::DisplayRole).toString().toLower();
+        return QStringListModel::data(index, role);
+    }
+};
+
+/// `names` sorted as the model should: case-insensitively, ties in source order.
+QStringList sortedLikeTheModel(QStringList names, Qt::SortOrder order)
+{
+    std::stable_sort(names.begin(), names.end(), [](const QString &l, const QString &r) {
+        return QString::compare(l, r, Qt::CaseInsensitive) < 0;
+    });
+    if (order == Qt::DescendingOrder)
+        std::reverse(names.begin(), names.end());
+    return names;
+}
+
+QStringList withText(const QStringList &names, const QString &text)
+{
+    QStringList out;
+    for (const QString &name : names) {
+        if (name.contains(text, Qt::CaseInsensitive))
+            out.append(name);
+    }
+    return out;
 }
 
 } // namespace
@@ -232,6 +274,165 @@ private Q_SLOTS:
                  QStringLiteral("sensor-03"));
         m_proxy.setFilterText(QStringLiteral("lamp"));
         QVERIFY(selection.selectedRows().isEmpty());
+    }
+
+    void sortsLongAndTiedNames_data()
+    {
+        QTest::addColumn<int>("order");
+        QTest::newRow("ascending") << int(Qt::AscendingOrder);
+        QTest::newRow("descending") << int(Qt::DescendingOrder);
+    }
+
+    // Names that agree in their first 4, 8 or 12 characters, differ only in case or length,
+    // or hold a character beyond ASCII: the order is QString::compare(…, CaseInsensitive).
+    void sortsLongAndTiedNames()
+    {
+        QFETCH(int, order);
+        const QStringList names{QStringLiteral("sensor-000012"), QStringLiteral("Sensor-000011"),
+                                QStringLiteral("sensor-00001"),  QStringLiteral("sens"),
+                                QStringLiteral("SENSOR-000012"), QStringLiteral("sensor-000012-b"),
+                                QStringLiteral("sen"),           QStringLiteral("sensor-0000121"),
+                                QStringLiteral("abc"),           QStringLiteral("ABC"),
+                                QStringLiteral("zone"),          QString::fromUtf8("\u00c9clair-1"),
+                                QStringLiteral("lamp-10"),       QStringLiteral("lamp-9"),
+                                QStringLiteral("lamp-100"),      QStringLiteral("lampe")};
+        QList<ThingSummary> things;
+        for (const QString &name : names)
+            things.append(ThingSummary{name, QString(), QString(), {}, 1});
+        m_things.clear();
+        m_things.appendThings(things);
+        m_proxy.sort(ThingListModel::NameColumn, Qt::SortOrder(order));
+        QCOMPARE(shownNames(m_proxy), sortedLikeTheModel(names, Qt::SortOrder(order)));
+        // Added later, in pages: each sorted and merged in.
+        m_things.clear();
+        m_things.appendThings(things.mid(0, 5));
+        m_things.appendThings(things.mid(5, 1));
+        m_things.appendThings(things.mid(6));
+        QCOMPARE(shownNames(m_proxy), sortedLikeTheModel(names, Qt::SortOrder(order)));
+        m_proxy.setFilterText(QStringLiteral("SENSOR-0000"));
+        QCOMPARE(shownNames(m_proxy), withText(sortedLikeTheModel(names, Qt::SortOrder(order)),
+                                               QStringLiteral("sensor-0000")));
+    }
+
+    void headerClickKeepsTheSelection()
+    {
+        m_proxy.sort(ThingListModel::NameColumn);
+        QItemSelectionModel selection(&m_proxy);
+        const int lampRow = int(shownNames(m_proxy).indexOf(QStringLiteral("Lamp-04")));
+        selection.setCurrentIndex(m_proxy.index(lampRow, 0),
+                                  QItemSelectionModel::SelectCurrent | QItemSelectionModel::Rows);
+        QSignalSpy layouts(&m_proxy, &QAbstractItemModel::layoutChanged);
+        m_proxy.sort(ThingListModel::VersionColumn, Qt::DescendingOrder);
+        QCOMPARE(layouts.count(), 1);
+        QCOMPARE(m_proxy.sortColumn(), int(ThingListModel::VersionColumn));
+        QCOMPARE(m_proxy.sortOrder(), Qt::DescendingOrder);
+        QCOMPARE(selection.currentIndex().data(ThingListModel::ThingNameRole).toString(),
+                 QStringLiteral("Lamp-04"));
+        QCOMPARE(selection.selectedRows().size(), 1);
+        // Versions 12, 7, 3, 2, 1: Lamp-04 (2) is fourth.
+        QCOMPARE(selection.currentIndex().row(), 3);
+        m_proxy.sort(ThingListModel::VersionColumn, Qt::DescendingOrder); // nothing to do
+        QCOMPARE(layouts.count(), 1);
+    }
+
+    void aFilterChangeIsOneLayoutChange()
+    {
+        QSignalSpy layouts(&m_proxy, &QAbstractItemModel::layoutChanged);
+        QSignalSpy removals(&m_proxy, &QAbstractItemModel::rowsRemoved);
+        QSignalSpy resets(&m_proxy, &QAbstractItemModel::modelReset);
+        m_proxy.setFilterText(QStringLiteral("lamp"));
+        m_proxy.setFilterText(QStringLiteral("lamp-0"));
+        m_proxy.setFilterText(QString());
+        QCOMPARE(layouts.count(), 3);
+        QCOMPARE(removals.count(), 0);
+        QCOMPARE(resets.count(), 0);
+        QCOMPARE(m_proxy.rowCount(), 5);
+        QCOMPARE(m_proxy.headerData(ThingListModel::VersionColumn, Qt::Horizontal),
+                 m_things.headerData(ThingListModel::VersionColumn, Qt::Horizontal));
+        m_proxy.setFilterText(QStringLiteral("zzz")); // no rows: the header still reads
+        QCOMPARE(m_proxy.headerData(ThingListModel::NameColumn, Qt::Horizontal),
+                 m_things.headerData(ThingListModel::NameColumn, Qt::Horizontal));
+        QVERIFY(!m_proxy.hasChildren());
+    }
+
+    void sourceRowsInsertedRemovedChangedAndMoved_data()
+    {
+        QTest::addColumn<int>("column");
+        QTest::addColumn<int>("order");
+        QTest::newRow("source order") << -1 << int(Qt::AscendingOrder);
+        QTest::newRow("sorted") << 0 << int(Qt::AscendingOrder);
+        QTest::newRow("sorted, descending") << 0 << int(Qt::DescendingOrder);
+    }
+
+    // Over a model that is not a ThingListModel, through every kind of source change, the
+    // shown rows are always the source's rows filtered and sorted afresh.
+    void sourceRowsInsertedRemovedChangedAndMoved()
+    {
+        QFETCH(int, column);
+        QFETCH(int, order);
+        NamesModel names({QStringLiteral("delta"), QStringLiteral("Alpha"), QStringLiteral("echo"),
+                          QStringLiteral("bravo"), QStringLiteral("charlie"),
+                          QStringLiteral("alpine")});
+        QAbstractItemModelTester sourceTester(
+            &names, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        ThingFilterModel proxy;
+        QAbstractItemModelTester tester(&proxy,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        proxy.setSourceModel(&names);
+        proxy.sort(column, Qt::SortOrder(order));
+        proxy.setFilterText(QStringLiteral("L"));
+        const auto expected = [&] {
+            const QStringList all = names.stringList();
+            return withText(column < 0 ? all : sortedLikeTheModel(all, Qt::SortOrder(order)),
+                            QStringLiteral("l"));
+        };
+        const auto shown = [&proxy] {
+            QStringList out;
+            for (int row = 0; row < proxy.rowCount(); ++row)
+                out.append(proxy.index(row, 0).data().toString());
+            return out;
+        };
+        QCOMPARE(shown(), expected());
+        QItemSelectionModel selection(&proxy);
+        const QModelIndex charlie = proxy.mapFromSource(names.index(4, 0));
+        selection.setCurrentIndex(charlie, QItemSelectionModel::SelectCurrent);
+
+        QVERIFY(names.insertRows(1, 2));
+        names.setData(names.index(1, 0), QStringLiteral("lima"));
+        names.setData(names.index(2, 0), QStringLiteral("kilo"));
+        QCOMPARE(shown(), expected());
+        QVERIFY(names.removeRows(3, 2)); // Alpha, echo
+        QCOMPARE(shown(), expected());
+        names.setData(names.index(0, 0), QStringLiteral("Golf")); // delta: now shown
+        QCOMPARE(shown(), expected());
+        names.setData(names.index(1, 0), QStringLiteral("mike")); // lima: now hidden
+        QCOMPARE(shown(), expected());
+        QVERIFY(names.moveRows({}, 0, 2, {}, names.rowCount()));
+        QCOMPARE(shown(), expected());
+        QCOMPARE(selection.currentIndex().data().toString(), QStringLiteral("charlie"));
+        QCOMPARE(proxy.mapToSource(selection.currentIndex()).data().toString(),
+                 QStringLiteral("charlie"));
+        names.setStringList({QStringLiteral("hotel"), QStringLiteral("lima")});
+        QCOMPARE(shown(), expected());
+        QVERIFY(!selection.currentIndex().isValid());
+    }
+
+    void sourceDestroyed()
+    {
+        ThingFilterModel proxy;
+        QAbstractItemModelTester tester(&proxy,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        {
+            ThingListModel things(nullptr);
+            things.appendThings(fleet());
+            proxy.setSourceModel(&things);
+            proxy.sort(ThingListModel::NameColumn);
+            QCOMPARE(proxy.rowCount(), 5);
+        }
+        QCOMPARE(proxy.rowCount(), 0);
+        QCOMPARE(proxy.sourceModel(), nullptr);
+        proxy.setFilterText(QStringLiteral("lamp"));
+        QCOMPARE(proxy.rowCount(), 0);
     }
 
     void otherSourceModelsUseTheRoles()
