@@ -1,12 +1,12 @@
 // thingdeck: the desktop program. Wiring only: parse the command line, build the settings,
 // the workspace and the window, and open what was asked for.
 #include "MainWindow.h"
+#include "UnixSignalWatcher.h"
 #include "common/FirstPaintReporter.h"
 #include "session/ProfileCatalog.h"
 #include "session/SandboxLauncher.h"
 #include "session/SecretStore.h"
 #include "session/Settings.h"
-#include "UnixSignalWatcher.h"
 #include "workspace/LaunchOptions.h"
 #include "workspace/Workspace.h"
 
@@ -29,15 +29,14 @@ void openRequested(const LaunchOptions &options, Workspace &workspace, MainWindo
     case LaunchOptions::Open::Connection:
         return workspace.openConnection(options.connection);
     case LaunchOptions::Open::Profile: {
-        ConnectionSettings profile = ConnectionSettings::withDefaults(
-            QStringLiteral("profile %1").arg(options.profile));
+        ConnectionSettings profile =
+            ConnectionSettings::withDefaults(QStringLiteral("profile %1").arg(options.profile));
         profile.profile = options.profile;
         profile.region = options.region;
         return workspace.openUnsaved(profile);
     }
     case LaunchOptions::Open::Default:
-        if (!settings.lastConnection().isEmpty() &&
-            settings.connection(settings.lastConnection()))
+        if (!settings.lastConnection().isEmpty() && settings.connection(settings.lastConnection()))
             workspace.openConnection(settings.lastConnection());
         return;
     }
@@ -76,10 +75,10 @@ int main(int argc, char **argv)
     const QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
     Settings settings(Settings::defaultFilePath());
     SecretStore secrets;
-    Workspace workspace(&settings, &secrets, environment,
-                        SandboxLauncher::locateExecutable(QApplication::applicationDirPath(),
-                                                          environment),
-                        SandboxLauncher::defaultStateDir());
+    Workspace workspace(
+        &settings, &secrets, environment,
+        SandboxLauncher::locateExecutable(QApplication::applicationDirPath(), environment),
+        SandboxLauncher::defaultStateDir());
     MainWindow window(&workspace, &settings, &secrets, environment);
     window.restoreState();
     FirstPaintReporter::installIfRequested(&window);

@@ -59,7 +59,9 @@ QStringList keystrokes()
 void report(const char *label, std::vector<double> ms)
 {
     std::sort(ms.begin(), ms.end());
-    const auto at = [&ms](double q) { return ms[std::min(ms.size() - 1, size_t(q * ms.size()))]; };
+    const auto at = [&ms](double q) {
+        return ms[std::min(ms.size() - 1, size_t(q * ms.size()))];
+    };
     std::printf("  %-34s p50 %6.1f ms  p99 %6.1f ms  max %6.1f ms  (%zu keystrokes)\n", label,
                 at(0.5), at(0.99), ms.back(), ms.size());
 }

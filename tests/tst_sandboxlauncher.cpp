@@ -2,10 +2,12 @@
 #include "SandboxProcess.h"
 #include "session/SandboxLauncher.h"
 
+#include "ProcessState.h"
 #include <QFile>
 #include <QFileInfo>
 #include <QSignalSpy>
 #include <QTemporaryDir>
+
 #include <QTest>
 
 #include <csignal>
@@ -17,15 +19,9 @@ namespace {
 const QStringList kSmall{QStringLiteral("--things"), QStringLiteral("2"),
                          QStringLiteral("--telemetry-rate"), QStringLiteral("0")};
 
-// Whether a process is alive (a zombie counts as gone).
 bool isRunning(qint64 pid)
 {
-    QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
-    if (pid <= 0 || !stat.open(QIODevice::ReadOnly))
-        return false;
-    const QByteArray text = stat.readAll();
-    const qsizetype close = text.lastIndexOf(')');
-    return close > 0 && text.mid(close + 2, 1) != "Z";
+    return thingdeck::test::ProcessState::isRunning(pid);
 }
 
 QString executable()

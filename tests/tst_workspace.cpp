@@ -14,12 +14,14 @@
 #include "session/Settings.h"
 #include "workspace/Workspace.h"
 
+#include "ProcessState.h"
 #include <QDir>
 #include <QFile>
 #include <QPointer>
 #include <QProcess>
 #include <QSignalSpy>
 #include <QTemporaryDir>
+
 #include <QTest>
 
 #include <memory>
@@ -33,15 +35,9 @@ constexpr int kDefaultThings = 12; // the sandbox's default; Workspace passes no
 const QString kKeyConnection = QStringLiteral("device with encrypted key");
 const QByteArray kPassphrase("right horse 42");
 
-// Whether a process is alive (a zombie counts as gone).
 bool isRunning(qint64 pid)
 {
-    QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
-    if (pid <= 0 || !stat.open(QIODevice::ReadOnly))
-        return false;
-    const QByteArray text = stat.readAll();
-    const qsizetype close = text.lastIndexOf(')');
-    return close > 0 && text.mid(close + 2, 1) != "Z";
+    return thingdeck::test::ProcessState::isRunning(pid);
 }
 
 ConsoleSession *sessionOf(const QSignalSpy &spy, int index)

@@ -27,8 +27,8 @@
 #include <QProgressBar>
 #include <QStackedWidget>
 #include <QStatusBar>
-#include <QToolBar>
 #include <QTableView>
+#include <QToolBar>
 #include <QVBoxLayout>
 
 namespace thingdeck {
@@ -129,9 +129,8 @@ void MainWindow::buildDocks()
                 m_details->showThing(thing);
                 m_relations->showThing(thing ? thing->name : QString());
             });
-    connect(m_browser, &ThingBrowser::thingActivated, this, [this] {
-        m_details->attributeView()->setFocus(Qt::OtherFocusReason);
-    });
+    connect(m_browser, &ThingBrowser::thingActivated, this,
+            [this] { m_details->attributeView()->setFocus(Qt::OtherFocusReason); });
     connect(m_browser, &ThingBrowser::copyRequested, this, &MainWindow::copyToClipboard);
     connect(m_relations, &ThingRelations::copyRequested, this, &MainWindow::copyToClipboard);
     connect(m_details, &ThingDetails::thingUpdated, this, [this](const ThingSummary &thing) {
@@ -142,19 +141,19 @@ void MainWindow::buildDocks()
 
 void MainWindow::buildActions()
 {
-    m_manageAction = new QAction(Icons::get(QStringLiteral("document-properties")),
-                                 tr("&Connections…"), this);
+    m_manageAction =
+        new QAction(Icons::get(QStringLiteral("document-properties")), tr("&Connections…"), this);
     m_manageAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
     m_manageAction->setToolTip(tr("Add, edit, duplicate and delete connections (Ctrl+Shift+O)"));
-    m_sandboxAction = new QAction(Icons::get(QStringLiteral("computer")),
-                                  tr("Open &Local Sandbox"), this);
+    m_sandboxAction =
+        new QAction(Icons::get(QStringLiteral("computer")), tr("Open &Local Sandbox"), this);
     m_sandboxAction->setToolTip(tr("Start the local AWS IoT stand-in and connect to it"));
-    m_connectAction = new QAction(Icons::get(QStringLiteral("network-connect")), tr("C&onnect"),
-                                  this);
+    m_connectAction =
+        new QAction(Icons::get(QStringLiteral("network-connect")), tr("C&onnect"), this);
     m_connectAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_K));
     m_connectAction->setToolTip(tr("Open the connection chosen in the toolbar (Ctrl+K)"));
-    m_disconnectAction = new QAction(Icons::get(QStringLiteral("network-disconnect")),
-                                     tr("&Disconnect"), this);
+    m_disconnectAction =
+        new QAction(Icons::get(QStringLiteral("network-disconnect")), tr("&Disconnect"), this);
     m_disconnectAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_K));
     m_disconnectAction->setToolTip(tr("Close the open connection (Ctrl+Shift+K)"));
     m_refreshAction = new QAction(Icons::get(QStringLiteral("view-refresh")), tr("&Refresh"), this);
@@ -202,10 +201,9 @@ void MainWindow::buildMenus()
     view->addSeparator();
     QMenu *theme = view->addMenu(tr("&Theme"));
     m_themeGroup = new QActionGroup(this);
-    const std::pair<QString, Settings::Theme> themes[] = {
-        {tr("&System"), Settings::Theme::System},
-        {tr("&Light"), Settings::Theme::Light},
-        {tr("&Dark"), Settings::Theme::Dark}};
+    const std::pair<QString, Settings::Theme> themes[] = {{tr("&System"), Settings::Theme::System},
+                                                          {tr("&Light"), Settings::Theme::Light},
+                                                          {tr("&Dark"), Settings::Theme::Dark}};
     for (const auto &[label, value] : themes) {
         QAction *action = theme->addAction(label);
         action->setCheckable(true);
@@ -350,8 +348,7 @@ void MainWindow::onSessionChanged(ConsoleSession *session)
 void MainWindow::onOpenFailed(const QString &sentence)
 {
     m_lastFailedConnection = m_connections->currentData().toString();
-    m_messages->showMessage(MessageBar::Level::Error, sentence,
-                            !m_lastFailedConnection.isEmpty());
+    m_messages->showMessage(MessageBar::Level::Error, sentence, !m_lastFailedConnection.isEmpty());
     if (!m_session)
         m_centre->setCurrentIndex(WelcomePage);
 }
@@ -389,8 +386,8 @@ void MainWindow::updateRestStatus()
         break;
     case ConsoleSession::RestState::Failed:
         m_restLabel->setText(tr("REST failed: %1")
-                                 .arg(m_restLabel->fontMetrics().elidedText(
-                                     m_session->restError(), Qt::ElideRight, 320)));
+                                 .arg(m_restLabel->fontMetrics().elidedText(m_session->restError(),
+                                                                            Qt::ElideRight, 320)));
         m_restLabel->setToolTip(m_session->restError());
         break;
     }

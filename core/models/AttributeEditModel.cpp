@@ -120,8 +120,8 @@ bool AttributeEditModel::setData(const QModelIndex &index, const QVariant &value
         return false;
     Row &row = m_rows[index.row()];
     QString &field = index.column() == NameColumn ? row.name : row.value;
-    const QString text = index.column() == NameColumn ? value.toString().trimmed()
-                                                      : value.toString();
+    const QString text =
+        index.column() == NameColumn ? value.toString().trimmed() : value.toString();
     if (field == text)
         return true;
     field = text;

@@ -92,7 +92,7 @@ private:
     QString m_sandboxStateDir;
     SandboxLauncher *m_sandbox;
     QPointer<ConsoleSession> m_session;
-    int m_retiring = 0; ///< sessions closing in the background
+    int m_retiring = 0;                          ///< sessions closing in the background
     std::optional<ConnectionSettings> m_pending; ///< waiting for the sandbox
     bool m_pendingSaved = false;
     bool m_shuttingDown = false;

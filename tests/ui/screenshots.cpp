@@ -91,7 +91,9 @@ int main(int argc, char **argv)
     workspace.openSandbox();
     QObject::connect(&app, &QApplication::lastWindowClosed, &app, &QApplication::quit);
     Script script;
-    auto settle = [n = 0]() mutable { return ++n > 6; }; // let paints and replies land
+    auto settle = [n = 0]() mutable {
+        return ++n > 6;
+    }; // let paints and replies land
     script.add([&] {
         auto *things = workspace.session() ? workspace.session()->things() : nullptr;
         return things && things->rowCount() > 0 && !things->isLoading();
@@ -113,7 +115,8 @@ int main(int argc, char **argv)
         ConnectionEditor *editor = window.connectionDialog()->editor();
         auto files = workspace.sandbox()->info();
         editor->setSettings([&] {
-            ConnectionSettings s = ConnectionSettings::withDefaults(QStringLiteral("Factory line 2"));
+            ConnectionSettings s =
+                ConnectionSettings::withDefaults(QStringLiteral("Factory line 2"));
             s.profile = QString();
             s.region = QStringLiteral("eu-central-1");
             s.caFile = files.caFile;

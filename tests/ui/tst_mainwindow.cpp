@@ -1,6 +1,7 @@
 // The desktop program offscreen, on the real local sandbox that the workspace starts as a
 // child process (as `thingdeck --sandbox` does), plus the executable's command line.
 #include "MainWindow.h"
+#include "ProcessState.h"
 #include "common/MessageBar.h"
 #include "connection/ConnectionDialog.h"
 #include "connection/ConnectionEditor.h"
@@ -40,7 +41,7 @@ namespace {
 
 bool processAlive(qint64 pid)
 {
-    return pid > 0 && ::kill(pid_t(pid), 0) == 0;
+    return thingdeck::test::ProcessState::isRunning(pid);
 }
 
 /// One window as main() builds it, over a settings file and sandbox state of the test's own.
@@ -149,9 +150,9 @@ void TestMainWindow::opensSandboxAndListsThings()
     QCOMPARE(window.browser()->view()->model()->rowCount(), 12);
     QCOMPARE(window.connectionSelector()->currentText(), Workspace::sandboxConnectionName());
     QTRY_COMPARE_WITH_TIMEOUT(window.restStatus()->text(), QStringLiteral("REST ok"), 10000);
-    QTRY_VERIFY_WITH_TIMEOUT(window.mqttStatus()->text().startsWith(
-                                 QStringLiteral("MQTT connected (mutual TLS")),
-                             20000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        window.mqttStatus()->text().startsWith(QStringLiteral("MQTT connected (mutual TLS")),
+        20000);
     QCOMPARE(window.sandboxStatus()->text(), QStringLiteral("sandbox running"));
     QVERIFY(window.connectionStatus()->text().contains(QStringLiteral("us-east-1")));
     QVERIFY(processAlive(m_main->workspace.sandbox()->processId()));
@@ -160,11 +161,13 @@ void TestMainWindow::opensSandboxAndListsThings()
 void TestMainWindow::modelsPassTheTester()
 {
     ThingListModel *things = m_main->things();
-    QAbstractItemModelTester sourceTester(things, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QAbstractItemModelTester sourceTester(things,
+                                          QAbstractItemModelTester::FailureReportingMode::QtTest);
     QAbstractItemModelTester proxyTester(m_main->window.browser()->proxy(),
                                          QAbstractItemModelTester::FailureReportingMode::QtTest);
-    QAbstractItemModelTester attributeTester(m_main->window.details()->attributes(),
-                                             QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QAbstractItemModelTester attributeTester(
+        m_main->window.details()->attributes(),
+        QAbstractItemModelTester::FailureReportingMode::QtTest);
     m_main->window.browser()->filterField()->setText(QStringLiteral("lamp"));
     m_main->window.browser()->refresh();
     QTRY_VERIFY_WITH_TIMEOUT(!things->isLoading(), 10000);
@@ -230,7 +233,8 @@ void TestMainWindow::filtersAndSorts()
     QTest::keyClicks(browser->filterField(), QStringLiteral("THERMO"));
     QCOMPARE(view->model()->rowCount(), 4);
     for (int row = 0; row < 4; ++row)
-        QVERIFY(view->model()->index(row, 0).data().toString().startsWith(QStringLiteral("thermostat")));
+        QVERIFY(view->model()->index(row, 0).data().toString().startsWith(
+            QStringLiteral("thermostat")));
     browser->filterField()->clear();
     // The type column, descending: thermostats first, lamps last.
     view->horizontalHeader()->setSortIndicator(ThingListModel::TypeColumn, Qt::DescendingOrder);
@@ -261,8 +265,8 @@ void TestMainWindow::filterKeyboardAndHighlight()
     QTRY_VERIFY(window.browser()->filterField()->hasFocus());
     QTest::keyClicks(window.browser()->filterField(), QStringLiteral("sensor-0"));
     QCOMPARE(window.browser()->view()->model()->rowCount(), 3);
-    const auto ranges = ThingFilterModel::matchRanges(QStringLiteral("sensor-06"),
-                                                      QStringLiteral("sensor-0"));
+    const auto ranges =
+        ThingFilterModel::matchRanges(QStringLiteral("sensor-06"), QStringLiteral("sensor-0"));
     QCOMPARE(ranges.size(), 1);
     QTest::keyClick(window.browser()->filterField(), Qt::Key_Down);
     QVERIFY(window.browser()->view()->hasFocus());
@@ -295,19 +299,18 @@ void TestMainWindow::showsDetailsAndRelations()
 {
     MainWindow &window = m_main->window;
     QVERIFY(window.browser()->selectThing(QStringLiteral("sensor-06")));
-    QTRY_VERIFY_WITH_TIMEOUT(window.details()->description() &&
-                                 !window.details()->description()->id.isEmpty(),
-                             10000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        window.details()->description() && !window.details()->description()->id.isEmpty(), 10000);
     const ThingDescription thing = *window.details()->description();
     QCOMPARE(thing.name, QStringLiteral("sensor-06"));
     QVERIFY(thing.arn.endsWith(QStringLiteral(":thing/sensor-06")));
     QCOMPARE(thing.typeName, QStringLiteral("Sensor"));
     QVERIFY(window.details()->attributes()->rowCount() > 0);
     // Its certificate is attached in the sandbox, as AWS's console attaches one.
-    QTRY_VERIFY_WITH_TIMEOUT(window.relations()->principals()->count() == 1 &&
-                                 window.relations()->principals()->item(0)->text().contains(
-                                     QStringLiteral(":cert/")),
-                             10000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        window.relations()->principals()->count() == 1 &&
+            window.relations()->principals()->item(0)->text().contains(QStringLiteral(":cert/")),
+        10000);
     QVERIFY(window.relations()->groups()->count() >= 1);
 }
 
@@ -316,18 +319,22 @@ void TestMainWindow::editsAttributesThroughTheSandbox()
     MainWindow &window = m_main->window;
     QVERIFY(window.browser()->selectThing(QStringLiteral("lamp-07")));
     QTRY_VERIFY_WITH_TIMEOUT(window.details()->description() &&
-                                 window.details()->description()->name == QStringLiteral("lamp-07") &&
+                                 window.details()->description()->name ==
+                                     QStringLiteral("lamp-07") &&
                                  !window.details()->description()->id.isEmpty(),
                              10000);
     const qint64 before = window.details()->description()->version;
     AttributeEditModel *attributes = window.details()->attributes();
     const int row = attributes->addAttribute();
-    QVERIFY(attributes->setData(attributes->index(row, 0), QStringLiteral("installedBy"), Qt::EditRole));
-    QVERIFY(attributes->setData(attributes->index(row, 1), QStringLiteral("kitchen"), Qt::EditRole));
+    QVERIFY(attributes->setData(attributes->index(row, 0), QStringLiteral("installedBy"),
+                                Qt::EditRole));
+    QVERIFY(
+        attributes->setData(attributes->index(row, 1), QStringLiteral("kitchen"), Qt::EditRole));
     QVERIFY(window.details()->saveAction()->isEnabled());
     window.details()->saveAction()->trigger();
-    QTRY_VERIFY2_WITH_TIMEOUT(window.details()->messageBar()->text().contains(QStringLiteral("saved")),
-                              qPrintable(window.details()->messageBar()->text()), 10000);
+    QTRY_VERIFY2_WITH_TIMEOUT(
+        window.details()->messageBar()->text().contains(QStringLiteral("saved")),
+        qPrintable(window.details()->messageBar()->text()), 10000);
     // What the sandbox's registry now says, asked afresh.
     std::optional<ThingDescription> stored;
     m_main->workspace.session()->registry()->describeThing(
@@ -347,7 +354,8 @@ void TestMainWindow::attributeConflictReloadsAndSaysSo()
     MainWindow &window = m_main->window;
     QVERIFY(window.browser()->selectThing(QStringLiteral("lamp-10")));
     QTRY_VERIFY_WITH_TIMEOUT(window.details()->description() &&
-                                 window.details()->description()->name == QStringLiteral("lamp-10") &&
+                                 window.details()->description()->name ==
+                                     QStringLiteral("lamp-10") &&
                                  !window.details()->description()->id.isEmpty(),
                              10000);
     const qint64 loaded = window.details()->description()->version;
@@ -364,9 +372,9 @@ void TestMainWindow::attributeConflictReloadsAndSaysSo()
     attributes->setData(attributes->index(row, 0), QStringLiteral("installedBy"), Qt::EditRole);
     attributes->setData(attributes->index(row, 1), QStringLiteral("hall"), Qt::EditRole);
     window.details()->saveAction()->trigger();
-    QTRY_VERIFY_WITH_TIMEOUT(window.details()->messageBar()->text().contains(
-                                 QStringLiteral("changed elsewhere")),
-                             10000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        window.details()->messageBar()->text().contains(QStringLiteral("changed elsewhere")),
+        10000);
     QTRY_VERIFY_WITH_TIMEOUT(window.details()->description() &&
                                  window.details()->description()->version == loaded + 1,
                              10000);
@@ -472,9 +480,8 @@ void TestMainWindow::switchingConnectionsEndsConnected()
         QTest::qWait(i * 10);
     }
     QCOMPARE(workspace.session()->settings().name, Workspace::sandboxConnectionName());
-    QTRY_VERIFY_WITH_TIMEOUT(m_main->window.mqttStatus()->text().startsWith(
-                                 QStringLiteral("MQTT connected")),
-                             20000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        m_main->window.mqttStatus()->text().startsWith(QStringLiteral("MQTT connected")), 20000);
     QTest::qWait(1500); // a late result from an old session would show up here
     QVERIFY(m_main->window.mqttStatus()->text().startsWith(QStringLiteral("MQTT connected")));
     QVERIFY(waitForThings(*m_main, 12));
@@ -528,8 +535,8 @@ void TestMainWindow::commandLine()
     QVERIFY(gui.waitForFinished(30000));
     QCOMPARE(gui.exitStatus(), QProcess::NormalExit);
     QCOMPARE(gui.exitCode(), exitCode);
-    const QString text = QString::fromUtf8(exitCode ? gui.readAllStandardError()
-                                                    : gui.readAllStandardOutput());
+    const QString text =
+        QString::fromUtf8(exitCode ? gui.readAllStandardError() : gui.readAllStandardOutput());
     QVERIFY2(text.contains(output), qPrintable(text));
     if (exitCode == 2)
         QCOMPARE(text.trimmed().count(QLatin1Char('\n')), 0); // one line

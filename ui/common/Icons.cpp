@@ -12,7 +12,8 @@ QIcon Icons::get(const QString &name)
 {
     static const bool registered = (registerResources(), true);
     Q_UNUSED(registered);
-    return QIcon::fromTheme(name, QIcon(QStringLiteral(":/icons/") + name + QStringLiteral(".svg")));
+    return QIcon::fromTheme(name,
+                            QIcon(QStringLiteral(":/icons/") + name + QStringLiteral(".svg")));
 }
 
 QIcon Icons::application()

@@ -150,7 +150,8 @@ void ConnectionDialog::newConnection()
         return;
     m_switching = true;
     m_editing.clear();
-    m_editor->setSettings(ConnectionSettings::withDefaults(m_settings->uniqueName(tr("New connection"))));
+    m_editor->setSettings(
+        ConnectionSettings::withDefaults(m_settings->uniqueName(tr("New connection"))));
     m_switching = false;
     m_dirty = true;
     {
@@ -169,8 +170,7 @@ bool ConnectionDialog::saveCurrent()
     const ConnectionSettings settings = m_editor->settings();
     const QString problem = settings.validate();
     if (!problem.isEmpty()) {
-        m_messages->showMessage(MessageBar::Level::Warning,
-                                tr("Not saved: %1").arg(problem));
+        m_messages->showMessage(MessageBar::Level::Warning, tr("Not saved: %1").arg(problem));
         return false;
     }
     const auto saved = m_settings->saveConnection(settings, m_editing);

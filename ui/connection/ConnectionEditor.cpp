@@ -134,7 +134,8 @@ void ConnectionEditor::buildMqttSection(QFormLayout *form)
     m_version->setAccessibleName(tr("MQTT protocol version"));
     form->addRow(tr("&Version:"), m_version);
     m_ca = new FileField(tr("CA file"), tr("Choose the CA file (AmazonRootCA1.pem)"), this);
-    m_certificate = new FileField(tr("Certificate file"), tr("Choose the device certificate"), this);
+    m_certificate =
+        new FileField(tr("Certificate file"), tr("Choose the device certificate"), this);
     m_key = new FileField(tr("Private key file"), tr("Choose the device's private key"), this);
     form->addRow(tr("C&A file:"), m_ca);
     form->addRow(tr("Cert&ificate:"), m_certificate);
@@ -214,8 +215,8 @@ void ConnectionEditor::reloadProfiles()
 
 void ConnectionEditor::onProfileChanged()
 {
-    const ProfileInfo info = ProfileCatalog::describe(m_environment,
-                                                      m_profile->currentData().toString());
+    const ProfileInfo info =
+        ProfileCatalog::describe(m_environment, m_profile->currentData().toString());
     QStringList parts;
     parts << tr("Region: %1").arg(info.region.isEmpty() ? tr("not set") : info.region);
     parts << tr("Credentials: %1").arg(info.credentialSource);
@@ -231,8 +232,9 @@ void ConnectionEditor::onProfileChanged()
     m_profileInfo->setText(text);
     m_profileInfo->setStyleSheet(info.problem.isEmpty() ? QString()
                                                         : QStringLiteral("color: #c0392b;"));
-    m_region->setPlaceholderText(info.region.isEmpty() ? tr("required: not set in the profile")
-                                                       : tr("%1 (from the profile)").arg(info.region));
+    m_region->setPlaceholderText(info.region.isEmpty()
+                                     ? tr("required: not set in the profile")
+                                     : tr("%1 (from the profile)").arg(info.region));
     emit changed();
 }
 
@@ -301,21 +303,23 @@ QString ConnectionEditor::problem() const
 void ConnectionEditor::checkCertificates()
 {
     const ConnectionSettings s = settings();
-    const bool usesFiles = s.transport != Transport::WebSocket && s.kind != ConnectionSettings::Kind::Sandbox;
+    const bool usesFiles =
+        s.transport != Transport::WebSocket && s.kind != ConnectionSettings::Kind::Sandbox;
     QList<CertificateFinding> ca, certificate, key;
     bool needsPassphrase = !m_passphrase->text().isEmpty();
-    if (usesFiles && !(s.certificateFile.isEmpty() && s.privateKeyFile.isEmpty() && s.caFile.isEmpty())) {
-        const CertificateSet set = CertificateSet::load(
-            {s.caFile, s.certificateFile, s.privateKeyFile, passphrase()});
+    if (usesFiles &&
+        !(s.certificateFile.isEmpty() && s.privateKeyFile.isEmpty() && s.caFile.isEmpty())) {
+        const CertificateSet set =
+            CertificateSet::load({s.caFile, s.certificateFile, s.privateKeyFile, passphrase()});
         for (const CertificateFinding &finding : set.findings()) {
             if (finding.problem == CertificateFinding::Problem::PassphraseRequired ||
                 finding.problem == CertificateFinding::Problem::WrongPassphrase)
                 needsPassphrase = true;
             if (finding.problem == CertificateFinding::Problem::NotSet)
                 continue; // an empty field is said once, by problem(), not as a red line
-            auto &list = finding.role == CertificateFinding::Role::CaFile ? ca
+            auto &list = finding.role == CertificateFinding::Role::CaFile            ? ca
                          : finding.role == CertificateFinding::Role::CertificateFile ? certificate
-                                                                                      : key;
+                                                                                     : key;
             list.append(finding);
         }
     }

@@ -13,8 +13,8 @@ WelcomeView::WelcomeView(QWidget *parent)
     , m_detail(new QLabel(this))
     , m_sandbox(new QPushButton(Icons::get(QStringLiteral("computer")),
                                 tr("Open the &local sandbox"), this))
-    , m_aws(new QPushButton(Icons::get(QStringLiteral("network-connect")),
-                            tr("Connect to &AWS…"), this))
+    , m_aws(new QPushButton(Icons::get(QStringLiteral("network-connect")), tr("Connect to &AWS…"),
+                            this))
 {
     auto *outer = new QVBoxLayout(this);
     auto *column = new QVBoxLayout;

@@ -23,8 +23,8 @@ void MatchHighlightDelegate::paint(QPainter *painter, const QStyleOptionViewItem
     opt.text.clear();
     style->drawControl(QStyle::CE_ItemViewItem, &opt, painter, widget);
 
-    const QRect textRect = style->subElementRect(QStyle::SE_ItemViewItemText, &opt, widget)
-                               .adjusted(3, 0, -3, 0);
+    const QRect textRect =
+        style->subElementRect(QStyle::SE_ItemViewItemText, &opt, widget).adjusted(3, 0, -3, 0);
     const QString shown = opt.fontMetrics.elidedText(text, opt.textElideMode, textRect.width());
     QList<QTextLayout::FormatRange> formats;
     for (const auto &[start, length] : ThingFilterModel::matchRanges(shown, m_filter)) {
@@ -42,8 +42,8 @@ void MatchHighlightDelegate::paint(QPainter *painter, const QStyleOptionViewItem
     layout.endLayout();
     const bool selected = opt.state & QStyle::State_Selected;
     painter->save();
-    painter->setPen(opt.palette.color(QPalette::Normal, selected ? QPalette::HighlightedText
-                                                                 : QPalette::Text));
+    painter->setPen(
+        opt.palette.color(QPalette::Normal, selected ? QPalette::HighlightedText : QPalette::Text));
     const qreal y = textRect.top() + (textRect.height() - line.height()) / 2.0;
     layout.draw(painter, QPointF(textRect.left(), y), formats);
     painter->restore();

@@ -425,8 +425,8 @@ void ThingBrowser::buildActions()
     m_copyName->setShortcut(QKeySequence::Copy);
     m_copyArn = new QAction(tr("Copy &ARN"), this);
     m_copyArn->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C));
-    m_refreshAction = new QAction(Icons::get(QStringLiteral("view-refresh")), tr("&Refresh List"),
-                                  this);
+    m_refreshAction =
+        new QAction(Icons::get(QStringLiteral("view-refresh")), tr("&Refresh List"), this);
     for (QAction *action : {m_copyName, m_copyArn, m_refreshAction}) {
         action->setShortcutContext(Qt::WidgetWithChildrenShortcut);
         m_view->addAction(action);

@@ -110,8 +110,8 @@ void ThingDetails::buildActions()
 {
     m_add = new QAction(Icons::get(QStringLiteral("list-add")), tr("&Add Attribute"), this);
     m_add->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_N));
-    m_remove = new QAction(Icons::get(QStringLiteral("list-remove")), tr("&Remove Attribute"),
-                           this);
+    m_remove =
+        new QAction(Icons::get(QStringLiteral("list-remove")), tr("&Remove Attribute"), this);
     m_remove->setShortcut(QKeySequence::Delete);
     m_revert = new QAction(Icons::get(QStringLiteral("edit-undo")), tr("Re&vert"), this);
     m_revert->setToolTip(tr("Discard the attribute changes not yet saved"));
@@ -198,10 +198,9 @@ void ThingDetails::describe(const QString &name)
                 return; // the selection moved on meanwhile
             m_session->reportRestResult(result.ok() ? nullptr : &result.error());
             if (!result.ok()) {
-                m_messages->showMessage(MessageBar::Level::Error,
-                                        tr("Could not describe %1: %2")
-                                            .arg(name, result.error().toString()),
-                                        true);
+                m_messages->showMessage(
+                    MessageBar::Level::Error,
+                    tr("Could not describe %1: %2").arg(name, result.error().toString()), true);
                 return;
             }
             if (m_messages->level() == MessageBar::Level::Error)
@@ -222,10 +221,9 @@ void ThingDetails::onDescribed(const ThingDescription &description)
     m_id->setText(description.id.isEmpty() ? none : description.id);
     m_type->setText(description.typeName.isEmpty() ? tr("(no type)") : description.typeName);
     m_version->setText(QString::number(description.version));
-    m_clientId->setText(description.defaultClientId.isEmpty() ? none
-                                                              : description.defaultClientId);
+    m_clientId->setText(description.defaultClientId.isEmpty() ? none : description.defaultClientId);
     m_billingGroup->setText(description.billingGroupName.isEmpty() ? none
-                                                                    : description.billingGroupName);
+                                                                   : description.billingGroupName);
     if (!keepEdit)
         m_attributes->load(description.attributes, description.version);
     m_stack->setCurrentIndex(1);

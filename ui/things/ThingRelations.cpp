@@ -93,10 +93,10 @@ void ThingRelations::listGroups(const QString &name)
             m_session->reportRestResult(result.ok() ? nullptr : &result.error());
             if (!result.ok()) {
                 setPlaceholder(m_groups, tr("Not available."));
-                m_messages->showMessage(MessageBar::Level::Error,
-                                        tr("Could not list the groups of %1: %2")
-                                            .arg(name, result.error().toString()),
-                                        true);
+                m_messages->showMessage(
+                    MessageBar::Level::Error,
+                    tr("Could not list the groups of %1: %2").arg(name, result.error().toString()),
+                    true);
                 return;
             }
             m_groups->clear();
