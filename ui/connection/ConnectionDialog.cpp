@@ -125,7 +125,7 @@ void ConnectionDialog::onCurrentRowChanged(int row)
     auto *item = m_list->item(row);
     if (!item || item->text() == m_editing)
         return;
-    if (m_dirty && !saveCurrent()) {
+    if (hasUnsavedEdit() && !saveCurrent()) {
         // Keep the form (and the selection on it) until the problem is fixed.
         const QSignalBlocker blocker(m_list);
         const auto found = m_list->findItems(m_editing, Qt::MatchExactly);
@@ -146,7 +146,7 @@ void ConnectionDialog::onCurrentRowChanged(int row)
 
 void ConnectionDialog::newConnection()
 {
-    if (m_dirty && !saveCurrent())
+    if (hasUnsavedEdit() && !saveCurrent())
         return;
     m_switching = true;
     m_editing.clear();
@@ -208,7 +208,7 @@ void ConnectionDialog::storePassphrase(const QString &name)
 
 void ConnectionDialog::duplicateCurrent()
 {
-    if (m_editing.isEmpty() || (m_dirty && !saveCurrent()))
+    if (m_editing.isEmpty() || (hasUnsavedEdit() && !saveCurrent()))
         return;
     const auto copy = m_settings->duplicateConnection(m_editing);
     if (!copy.ok()) {
@@ -249,11 +249,23 @@ void ConnectionDialog::deleteCurrent()
     box->open();
 }
 
+// An edit counts when the form differs from what is saved (or is a new connection, or holds a
+// passphrase to store): re-reading the AWS profiles, say, is not an edit.
+bool ConnectionDialog::hasUnsavedEdit() const
+{
+    if (!m_dirty)
+        return false;
+    if (m_editing.isEmpty() || !m_editor->passphrase().isEmpty())
+        return true;
+    const auto saved = m_settings->connection(m_editing);
+    return !saved || !(*saved == m_editor->settings());
+}
+
 void ConnectionDialog::done(int result)
 {
     // An edit that cannot be saved keeps the dialog open once, saying why; closing again
     // discards it.
-    if (m_dirty && !m_discardOnClose && !saveCurrent()) {
+    if (hasUnsavedEdit() && !m_discardOnClose && !saveCurrent()) {
         m_discardOnClose = true;
         m_messages->showMessage(MessageBar::Level::Warning,
                                 m_messages->text() + tr(" Close again to discard the changes."));

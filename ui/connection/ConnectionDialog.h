@@ -51,6 +51,7 @@ private:
     void duplicateCurrent();
     void deleteCurrent();
     void storePassphrase(const QString &name);
+    bool hasUnsavedEdit() const;
 
     Settings *m_settings;
     SecretStore *m_secrets;
