@@ -21,6 +21,10 @@ namespace thingdeck {
 namespace {
 
 constexpr int kMinBackoffMs = 1000;
+constexpr int kDisconnectTimeoutMs = 2000;
+// Paho answers a disconnect within its timeout; past this the client is closed regardless, so
+// that a lost callback can never leave the connection (and a program quitting) in Disconnecting.
+constexpr int kDisconnectGuardMs = kDisconnectTimeoutMs + 1500;
 constexpr int kMaxBackoffMs = 120000;
 constexpr int kMaxQueuedPublishes = 100000;
 constexpr int kDrainIntervalMs = 5;
@@ -232,6 +236,18 @@ MqttConnection::MqttConnection(QObject *parent)
 {
     m_bridge->owner = this;
     m_reconnectTimer.setSingleShot(true);
+    // Precise: the status bar's countdown reads remainingTime(), which a coarse timer's 5 %
+    // slack would push past the announced delay.
+    m_reconnectTimer.setTimerType(Qt::PreciseTimer);
+    m_disconnectGuard.setSingleShot(true);
+    m_disconnectGuard.setInterval(kDisconnectGuardMs);
+    connect(&m_disconnectGuard, &QTimer::timeout, this, [this] {
+        if (m_state != State::Disconnecting)
+            return;
+        qCInfo(lcMqtt) << "Paho did not confirm the disconnect within" << kDisconnectGuardMs
+                       << "ms; closing the client";
+        onDisconnected();
+    });
     connect(&m_reconnectTimer, &QTimer::timeout, this, &MqttConnection::startConnect);
     m_reaper.setSingleShot(true);
     m_reaper.setInterval(0);
@@ -251,6 +267,7 @@ MqttConnection::~MqttConnection()
 void MqttConnection::connectToHost(const MqttConnectOptions &options)
 {
     m_reconnectTimer.stop();
+    m_disconnectGuard.stop();
     ++m_attempt;
     retireClient();
     markSubscriptionsPending();
@@ -309,7 +326,7 @@ void MqttConnection::disconnectFromHost()
     }
     setState(State::Disconnecting);
     MQTTAsync_disconnectOptions options = MQTTAsync_disconnectOptions_initializer;
-    options.timeout = 2000;
+    options.timeout = kDisconnectTimeoutMs;
     options.context = m_context.get();
     if (m_options.version == MqttConnectOptions::Version::Mqtt5) {
         options.onSuccess5 = &ClientContext::disconnectDone5;
@@ -322,11 +339,14 @@ void MqttConnection::disconnectFromHost()
     if (rc != MQTTASYNC_SUCCESS) {
         qCInfo(lcMqtt) << "Paho refused to disconnect:" << MQTTAsync_strerror(rc);
         onDisconnected();
+        return;
     }
+    m_disconnectGuard.start();
 }
 
 void MqttConnection::onDisconnected()
 {
+    m_disconnectGuard.stop();
     retireClient();
     setState(State::Disconnected);
 }

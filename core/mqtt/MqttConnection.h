@@ -139,6 +139,7 @@ private:
     bool m_everConnected = false;
     int m_reconnectAttempt = 0;
     QTimer m_reconnectTimer;
+    QTimer m_disconnectGuard; ///< ends Disconnecting should Paho never call back
 };
 
 } // namespace thingdeck
