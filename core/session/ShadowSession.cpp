@@ -171,9 +171,17 @@ bool ShadowSession::apply(const QJsonObject &document, std::optional<qint64> bas
                 const qint64 version = result.value().version;
                 m_acceptedTokens.insert(version, token);
                 emit applied(version);
-                // The documents message may have brought it already; else fetch it.
-                if (!m_current || m_current->version < version || !m_current->document.exists())
+                // Live, the documents message brings the new version (usually before this
+                // answer); a fetch is the fallback should it not come.
+                if (m_live) {
+                    QTimer::singleShot(kLiveGraceMs, this, [this, generation, version] {
+                        if (generation == m_generation &&
+                            (!m_current || m_current->version < version))
+                            fetch(generation, false);
+                    });
+                } else if (!m_current || m_current->version < version) {
                     fetch(generation, false);
+                }
                 return;
             }
             if (result.error().isConflict()) {

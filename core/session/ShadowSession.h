@@ -76,6 +76,9 @@ public:
     static constexpr int kMaxHistory = 500;
     /// Auto-refresh period while MQTT does not follow the shadow.
     static constexpr int kAutoRefreshMs = 5000;
+    /// While live, how long an accepted update waits for its documents message before the
+    /// new version is fetched by REST instead.
+    static constexpr int kLiveGraceMs = 1500;
 
     /// `client` and `mqtt` must outlive the session.
     ShadowSession(ShadowClient *client, MqttConnection *mqtt, QObject *parent = nullptr);
@@ -187,3 +190,5 @@ private:
 };
 
 } // namespace thingdeck
+
+Q_DECLARE_METATYPE(thingdeck::ShadowVersion)
