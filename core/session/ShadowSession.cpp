@@ -154,7 +154,7 @@ QString ShadowSession::newClientToken()
 
 bool ShadowSession::apply(const QJsonObject &document, std::optional<qint64> basedOnVersion)
 {
-    if (!m_thing || m_applying)
+    if (!m_thing || m_applying || !m_client)
         return false;
     m_applying = true;
     const QString token = document.value(key("clientToken")).toString();
@@ -198,7 +198,7 @@ bool ShadowSession::apply(const QJsonObject &document, std::optional<qint64> bas
 
 Result<bool, QString> ShadowSession::createNamedShadow(const QString &name)
 {
-    if (!m_thing)
+    if (!m_thing || !m_client)
         return fail(QStringLiteral("Open a thing first."));
     const auto shadow = ShadowName::create(name);
     if (!shadow.ok())
@@ -239,7 +239,7 @@ Result<bool, QString> ShadowSession::createNamedShadow(const QString &name)
 
 void ShadowSession::createOpenShadow()
 {
-    if (!m_thing || m_applying)
+    if (!m_thing || m_applying || !m_client)
         return;
     const quint64 generation = m_generation;
     m_applying = true;
@@ -266,7 +266,7 @@ void ShadowSession::createOpenShadow()
 
 void ShadowSession::deleteOpenShadow()
 {
-    if (!m_thing)
+    if (!m_thing || !m_client)
         return;
     const quint64 generation = m_generation;
     m_client->deleteShadow(*m_thing, m_shadow, this,
@@ -287,7 +287,7 @@ void ShadowSession::deleteOpenShadow()
 
 void ShadowSession::fetch(quint64 generation, bool forConflict)
 {
-    if (!m_thing)
+    if (!m_thing || !m_client)
         return;
     if (!m_current && m_state != State::Missing)
         setState(State::Loading);
@@ -328,7 +328,7 @@ void ShadowSession::fetch(quint64 generation, bool forConflict)
 
 void ShadowSession::listNames(quint64 generation)
 {
-    if (!m_thing)
+    if (!m_thing || !m_client)
         return;
     m_client->listNamedShadows(
         *m_thing, this, [this, generation](const Result<QStringList, IotError> &result) {
@@ -396,7 +396,7 @@ void ShadowSession::setState(State state, const QString &error)
 void ShadowSession::follow()
 {
     unfollow();
-    if (!m_thing)
+    if (!m_thing || !m_mqtt)
         return;
     const QString thing = m_thing->toString();
     m_documentsTopic = shadowTopic(thing, m_shadow, QStringLiteral("update/documents"));
@@ -416,7 +416,7 @@ void ShadowSession::follow()
 void ShadowSession::unfollow()
 {
     for (const QPointer<MqttSubscription> &subscription : std::as_const(m_subscriptions)) {
-        if (subscription) {
+        if (subscription && m_mqtt) {
             disconnect(subscription, nullptr, this, nullptr);
             m_mqtt->unsubscribe(subscription);
         }
@@ -432,7 +432,7 @@ void ShadowSession::unfollow()
 // gap (a reconnect) fetches once, since the versions made meanwhile were not seen.
 void ShadowSession::updateLive()
 {
-    const bool live = m_mqtt->state() == MqttConnection::State::Connected &&
+    const bool live = m_mqtt && m_mqtt->state() == MqttConnection::State::Connected &&
                       !m_subscriptions.isEmpty() && m_subscriptions.first() &&
                       m_subscriptions.first()->state() == MqttSubscription::State::Subscribed;
     if (live == m_live)

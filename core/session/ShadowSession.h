@@ -165,8 +165,9 @@ private:
     void onAutoRefresh();
     void updateLive();
 
-    ShadowClient *m_client;
-    MqttConnection *m_mqtt;
+    // The connection's clients; guarded, since a closing connection may go first.
+    QPointer<ShadowClient> m_client;
+    QPointer<MqttConnection> m_mqtt;
     std::optional<ThingName> m_thing;
     ShadowName m_shadow = ShadowName::classic();
     quint64 m_generation = 0; ///< bumped when the thing or shadow changes; stale answers drop
