@@ -3,6 +3,7 @@
 #include "MainWindow.h"
 #include "UnixSignalWatcher.h"
 #include "common/FirstPaintReporter.h"
+#include "session/DraftStore.h"
 #include "session/ProfileCatalog.h"
 #include "session/SandboxLauncher.h"
 #include "session/SecretStore.h"
@@ -11,6 +12,7 @@
 #include "workspace/Workspace.h"
 
 #include <QApplication>
+#include <QStandardPaths>
 #include <QTextStream>
 
 #include <cstdio>
@@ -79,7 +81,12 @@ int main(int argc, char **argv)
         &settings, &secrets, environment,
         SandboxLauncher::locateExecutable(QApplication::applicationDirPath(), environment),
         SandboxLauncher::defaultStateDir());
-    MainWindow window(&workspace, &settings, &secrets, environment);
+    // Unapplied shadow edits: in the user's data directory, never in the settings file.
+    DraftStore drafts(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) +
+                      QStringLiteral("/drafts"));
+    if (const auto loaded = drafts.load(); !loaded.ok())
+        qWarning().noquote() << loaded.error();
+    MainWindow window(&workspace, &settings, &secrets, &drafts, environment);
     window.restoreState();
     FirstPaintReporter::installIfRequested(&window);
     window.show();

@@ -6,6 +6,7 @@
 // layout and paint). Figures, not a test (bench/run-gui-benchmark).
 #include "MainWindow.h"
 #include "models/ThingListModel.h"
+#include "session/DraftStore.h"
 #include "session/SandboxInfo.h"
 #include "session/SecretStore.h"
 #include "session/Settings.h"
@@ -91,7 +92,8 @@ int main(int argc, char **argv)
     Settings settings(home.filePath(QStringLiteral("thingdeck.conf")));
     SecretStore secrets;
     Workspace workspace(&settings, &secrets, environment, {}, {});
-    MainWindow window(&workspace, &settings, &secrets, environment);
+    DraftStore drafts(home.filePath(QStringLiteral("drafts")));
+    MainWindow window(&workspace, &settings, &secrets, &drafts, environment);
     window.resize(1280, 800);
     window.show();
     ConnectionSettings connection = ConnectionSettings::withDefaults(QStringLiteral("bench"));

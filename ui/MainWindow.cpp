@@ -9,7 +9,9 @@
 #include "connection/WelcomeView.h"
 #include "models/ThingListModel.h"
 #include "session/ConsoleSession.h"
+#include "session/DraftStore.h"
 #include "session/SandboxLauncher.h"
+#include "shadow/ShadowEditor.h"
 #include "things/ThingBrowser.h"
 #include "things/ThingDetails.h"
 #include "things/ThingRelations.h"
@@ -27,6 +29,9 @@
 #include <QProgressBar>
 #include <QStackedWidget>
 #include <QStatusBar>
+#include <QPushButton>
+#include <QTabWidget>
+#include <QTreeView>
 #include <QTableView>
 #include <QToolBar>
 #include <QVBoxLayout>
@@ -46,11 +51,12 @@ enum CentrePage { WelcomePage, OpeningPage, DetailsPage };
 } // namespace
 
 MainWindow::MainWindow(Workspace *workspace, Settings *settings, SecretStore *secrets,
-                       QProcessEnvironment environment, QWidget *parent)
+                       DraftStore *drafts, QProcessEnvironment environment, QWidget *parent)
     : QMainWindow(parent)
     , m_workspace(workspace)
     , m_settings(settings)
     , m_secrets(secrets)
+    , m_drafts(drafts)
     , m_environment(std::move(environment))
     , m_theme(std::make_unique<ThemeController>())
 {
@@ -92,10 +98,19 @@ void MainWindow::buildCentre()
     openingLayout->addWidget(m_openingText);
     openingLayout->addWidget(busy, 0, Qt::AlignHCenter);
     openingLayout->addStretch(2);
-    m_details = new ThingDetails(m_centre);
+    // The selected thing: its shadows first, its registry details beside them.
+    m_thingTabs = new QTabWidget(m_centre);
+    m_thingTabs->setDocumentMode(true);
+    m_thingTabs->setAccessibleName(tr("Selected thing"));
+    m_shadowEditor = new ShadowEditor(m_drafts, m_thingTabs);
+    m_details = new ThingDetails(m_thingTabs);
+    m_thingTabs->addTab(m_shadowEditor, tr("&Shadow"));
+    m_thingTabs->addTab(m_details, tr("&Details"));
+    m_thingTabs->setTabToolTip(0, tr("Desired and reported state, editing, history (Ctrl+1)"));
+    m_thingTabs->setTabToolTip(1, tr("Registry details and attributes (Ctrl+2)"));
     m_centre->insertWidget(WelcomePage, m_welcome);
     m_centre->insertWidget(OpeningPage, m_opening);
-    m_centre->insertWidget(DetailsPage, m_details);
+    m_centre->insertWidget(DetailsPage, m_thingTabs);
     layout->addWidget(m_centre, 1);
     setCentralWidget(centre);
     connect(m_welcome, &WelcomeView::sandboxRequested, m_workspace, &Workspace::openSandbox);
@@ -128,9 +143,16 @@ void MainWindow::buildDocks()
             [this](const std::optional<ThingSummary> &thing) {
                 m_details->showThing(thing);
                 m_relations->showThing(thing ? thing->name : QString());
+                m_shadowEditor->setThing(thing ? thing->name : QString());
             });
-    connect(m_browser, &ThingBrowser::thingActivated, this,
-            [this] { m_details->attributeView()->setFocus(Qt::OtherFocusReason); });
+    connect(m_browser, &ThingBrowser::thingActivated, this, [this] {
+        m_thingTabs->setCurrentWidget(m_shadowEditor);
+        m_shadowEditor->stateView()->setFocus(Qt::OtherFocusReason);
+    });
+    connect(m_shadowEditor, &ShadowEditor::draftsChanged, m_browser, &ThingBrowser::repaintRows);
+    m_browser->setDraftMarker([this](const QString &thing) {
+        return m_drafts && m_session && m_drafts->hasDraft(m_session->settings().name, thing);
+    });
     connect(m_browser, &ThingBrowser::copyRequested, this, &MainWindow::copyToClipboard);
     connect(m_relations, &ThingRelations::copyRequested, this, &MainWindow::copyToClipboard);
     connect(m_details, &ThingDetails::thingUpdated, this, [this](const ThingSummary &thing) {
@@ -219,6 +241,20 @@ void MainWindow::buildMenus()
     thing->addAction(m_details->removeAttributeAction());
     thing->addAction(m_details->revertAction());
     thing->addAction(m_details->saveAction());
+    QMenu *shadow = menuBar()->addMenu(tr("S&hadow"));
+    for (QAction *action : m_shadowEditor->menuActions())
+        shadow->addAction(action);
+    auto *showShadow = new QAction(tr("Show &Shadow"), this);
+    showShadow->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_1));
+    connect(showShadow, &QAction::triggered, this,
+            [this] { m_thingTabs->setCurrentWidget(m_shadowEditor); });
+    auto *showDetails = new QAction(tr("Show &Details"), this);
+    showDetails->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_2));
+    connect(showDetails, &QAction::triggered, this,
+            [this] { m_thingTabs->setCurrentWidget(m_details); });
+    view->insertAction(thingsToggle, showShadow);
+    view->insertAction(thingsToggle, showDetails);
+    view->insertSeparator(thingsToggle);
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About Thingdeck"), this, &MainWindow::showAbout);
 }
@@ -324,6 +360,7 @@ void MainWindow::onSessionChanged(ConsoleSession *session)
     m_browser->setSession(session);
     m_details->setSession(session);
     m_relations->setSession(session);
+    m_shadowEditor->setSession(session);
     if (session) {
         m_lastFailedConnection.clear();
         m_messages->dismiss();
@@ -423,6 +460,7 @@ void MainWindow::refreshAll()
         return;
     m_browser->refresh();
     m_details->reload();
+    m_shadowEditor->refresh();
     m_relations->reload();
 }
 
@@ -485,6 +523,15 @@ void MainWindow::closeEvent(QCloseEvent *event)
         event->accept();
         return;
     }
+    if (!m_closing && !m_draftsAcknowledged && m_drafts) {
+        m_shadowEditor->saveDraft();
+        const QList<ShadowDraft> drafts = m_drafts->drafts();
+        if (!drafts.isEmpty()) {
+            event->ignore();
+            askAboutDrafts(drafts);
+            return;
+        }
+    }
     if (!m_closing) {
         m_closing = true;
         saveState();
@@ -492,6 +539,41 @@ void MainWindow::closeEvent(QCloseEvent *event)
         m_workspace->shutdown();
     }
     event->ignore();
+}
+
+// Drafts are kept on disk and come back when their shadow is opened again; closing only says
+// which ones there are, so that nobody leaves thinking an edit was applied.
+void MainWindow::askAboutDrafts(const QList<ShadowDraft> &drafts)
+{
+    QStringList lines;
+    for (const ShadowDraft &draft : drafts) {
+        lines.append(QStringLiteral("• %1 / %2 (%3, %4)")
+                         .arg(draft.key.thing,
+                              draft.key.shadow.isEmpty() ? tr("classic shadow") : draft.key.shadow,
+                              draft.key.connection, draft.section));
+        if (lines.size() == 12 && drafts.size() > 12) {
+            lines.append(tr("… and %n more", nullptr, int(drafts.size() - 12)));
+            break;
+        }
+    }
+    auto *box =
+        new QMessageBox(QMessageBox::Information, tr("Unapplied Shadow Edits"),
+                        tr("%n shadow edit(s) are not applied:", nullptr, int(drafts.size())),
+                        QMessageBox::Cancel, this);
+    box->setInformativeText(lines.join(QLatin1Char('\n')) +
+                            tr("\n\nThey are kept as drafts and come back when you open those "
+                               "shadows again."));
+    QPushButton *quit = box->addButton(tr("Close and Keep Drafts"), QMessageBox::AcceptRole);
+    box->setDefaultButton(quit);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setObjectName(QStringLiteral("draftsOnCloseBox"));
+    connect(box, &QMessageBox::buttonClicked, this, [this, quit](QAbstractButton *button) {
+        if (button != quit)
+            return;
+        m_draftsAcknowledged = true;
+        close();
+    });
+    box->open();
 }
 
 void MainWindow::showAbout()

@@ -13,12 +13,16 @@ class QComboBox;
 class QDockWidget;
 class QLabel;
 class QStackedWidget;
+class QTabWidget;
 class QVBoxLayout;
 
 namespace thingdeck {
 
 class ConnectionDialog;
 class ConsoleSession;
+class DraftStore;
+class ShadowEditor;
+struct ShadowDraft;
 class MessageBar;
 class PassphraseDialog;
 class SecretStore;
@@ -37,7 +41,8 @@ class MainWindow : public QMainWindow
 {
     Q_OBJECT
 public:
-    MainWindow(Workspace *workspace, Settings *settings, SecretStore *secrets,
+    /// `drafts` keeps unapplied shadow edits (may be null: drafts are then not kept).
+    MainWindow(Workspace *workspace, Settings *settings, SecretStore *secrets, DraftStore *drafts,
                QProcessEnvironment environment, QWidget *parent = nullptr);
     ~MainWindow() override;
 
@@ -49,6 +54,8 @@ public:
 
     ThingBrowser *browser() const { return m_browser; }
     ThingDetails *details() const { return m_details; }
+    ShadowEditor *shadowEditor() const { return m_shadowEditor; }
+    QTabWidget *thingTabs() const { return m_thingTabs; }
     ThingRelations *relations() const { return m_relations; }
     WelcomeView *welcome() const { return m_welcome; }
     MessageBar *messageBar() const { return m_messages; }
@@ -85,10 +92,12 @@ private:
     void setTheme(Settings::Theme theme);
     void saveState();
     void showAbout();
+    void askAboutDrafts(const QList<ShadowDraft> &drafts);
 
     Workspace *m_workspace;
     Settings *m_settings;
     SecretStore *m_secrets;
+    DraftStore *m_drafts;
     QProcessEnvironment m_environment;
     std::unique_ptr<ThemeController> m_theme;
     QPointer<ConsoleSession> m_session;
@@ -97,6 +106,8 @@ private:
     WelcomeView *m_welcome = nullptr;
     QWidget *m_opening = nullptr;
     QLabel *m_openingText = nullptr;
+    QTabWidget *m_thingTabs = nullptr;
+    ShadowEditor *m_shadowEditor = nullptr;
     ThingDetails *m_details = nullptr;
     ThingBrowser *m_browser = nullptr;
     ThingRelations *m_relations = nullptr;
@@ -120,6 +131,7 @@ private:
     QString m_lastFailedConnection;
     bool m_closing = false;
     bool m_closeNow = false;
+    bool m_draftsAcknowledged = false; ///< the user saw which drafts stay unapplied
 };
 
 } // namespace thingdeck

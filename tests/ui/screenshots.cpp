@@ -7,6 +7,7 @@
 #include "connection/ConnectionEditor.h"
 #include "connection/FileField.h"
 #include "models/ThingListModel.h"
+#include "session/DraftStore.h"
 #include "session/SandboxLauncher.h"
 #include "session/SecretStore.h"
 #include "session/Settings.h"
@@ -84,7 +85,8 @@ int main(int argc, char **argv)
     Workspace workspace(&settings, &secrets, environment,
                         QStringLiteral(THINGDECK_SANDBOX_EXECUTABLE),
                         SandboxLauncher::defaultStateDir());
-    MainWindow window(&workspace, &settings, &secrets, environment);
+    DraftStore drafts(QDir(SandboxLauncher::defaultStateDir()).filePath(QStringLiteral("drafts")));
+    MainWindow window(&workspace, &settings, &secrets, &drafts, environment);
     window.restoreState();
     window.setGeometry(0, 0, 1280, 800);
     window.show();

@@ -10,6 +10,7 @@
 #include "models/AttributeEditModel.h"
 #include "models/ThingFilterModel.h"
 #include "models/ThingListModel.h"
+#include "session/DraftStore.h"
 #include "session/SandboxLauncher.h"
 #include "session/SecretStore.h"
 #include "session/Settings.h"
@@ -20,7 +21,9 @@
 
 #include <QAbstractItemModelTester>
 #include <QComboBox>
+#include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
@@ -51,7 +54,8 @@ struct Harness
         : settings(settingsFile)
         , workspace(&settings, &secrets, QProcessEnvironment::systemEnvironment(),
                     QStringLiteral(THINGDECK_SANDBOX_EXECUTABLE), stateDir)
-        , window(&workspace, &settings, &secrets, QProcessEnvironment::systemEnvironment())
+        , drafts(QFileInfo(settingsFile).dir().filePath(QStringLiteral("drafts")))
+        , window(&workspace, &settings, &secrets, &drafts, QProcessEnvironment::systemEnvironment())
     {
         window.restoreState();
         window.show();
@@ -73,6 +77,7 @@ struct Harness
     Settings settings;
     SecretStore secrets;
     Workspace workspace;
+    DraftStore drafts;
     MainWindow window;
 };
 

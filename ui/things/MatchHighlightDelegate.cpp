@@ -2,11 +2,47 @@
 
 #include "models/ThingFilterModel.h"
 
+#include <QAbstractItemView>
 #include <QApplication>
+#include <QHelpEvent>
 #include <QPainter>
 #include <QTextLayout>
+#include <QToolTip>
 
 namespace thingdeck {
+
+namespace {
+
+const QString kDraftSuffix = QStringLiteral("  ✎");
+
+} // namespace
+
+bool MatchHighlightDelegate::hasDraft(const QModelIndex &index) const
+{
+    return m_draftMarker && index.column() == 0 &&
+           m_draftMarker(index.data(Qt::DisplayRole).toString());
+}
+
+void MatchHighlightDelegate::initStyleOption(QStyleOptionViewItem *option,
+                                             const QModelIndex &index) const
+{
+    QStyledItemDelegate::initStyleOption(option, index);
+    if (hasDraft(index))
+        option->text += kDraftSuffix;
+}
+
+bool MatchHighlightDelegate::helpEvent(QHelpEvent *event, QAbstractItemView *view,
+                                       const QStyleOptionViewItem &option, const QModelIndex &index)
+{
+    if (event->type() == QEvent::ToolTip && hasDraft(index)) {
+        QToolTip::showText(event->globalPos(),
+                           tr("%1 has unapplied shadow edits (drafts)")
+                               .arg(index.data(Qt::DisplayRole).toString()),
+                           view);
+        return true;
+    }
+    return QStyledItemDelegate::helpEvent(event, view, option, index);
+}
 
 void MatchHighlightDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option,
                                    const QModelIndex &index) const

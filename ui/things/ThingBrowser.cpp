@@ -455,6 +455,17 @@ void ThingBrowser::showContextMenu(const QPoint &position)
     m_contextMenu->popup(m_view->viewport()->mapToGlobal(position));
 }
 
+void ThingBrowser::setDraftMarker(std::function<bool(const QString &thing)> marker)
+{
+    m_delegate->setDraftMarker(std::move(marker));
+    repaintRows();
+}
+
+void ThingBrowser::repaintRows()
+{
+    m_view->viewport()->update();
+}
+
 // Down in the filter field moves into the list; Enter in the list opens the thing.
 bool ThingBrowser::eventFilter(QObject *watched, QEvent *event)
 {

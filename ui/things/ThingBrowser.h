@@ -5,6 +5,7 @@
 #include <QPointer>
 #include <QWidget>
 
+#include <functional>
 #include <optional>
 
 class QAction;
@@ -56,6 +57,10 @@ public:
     /// window lists the same actions in its Thing menu.
     QAction *copyNameAction() const { return m_copyName; }
     QAction *copyArnAction() const { return m_copyArn; }
+    /// Which things to mark as having unapplied shadow edits (drafts): a pencil after the name.
+    void setDraftMarker(std::function<bool(const QString &thing)> marker);
+    /// Repaints the visible rows (after the drafts changed).
+    void repaintRows();
     /// The header's state, for restoring column widths and sort order on the next start.
     QByteArray headerState() const;
     void restoreHeaderState(const QByteArray &state);
