@@ -27,13 +27,13 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QProgressBar>
+#include <QPushButton>
 #include <QStackedWidget>
 #include <QStatusBar>
-#include <QPushButton>
 #include <QTabWidget>
-#include <QTreeView>
 #include <QTableView>
 #include <QToolBar>
+#include <QTreeView>
 #include <QVBoxLayout>
 
 namespace thingdeck {
@@ -44,7 +44,8 @@ const QString kGeometryKey = QStringLiteral("mainWindow/geometry");
 const QString kStateKey = QStringLiteral("mainWindow/state");
 const QString kThingHeaderKey = QStringLiteral("thingBrowser/header");
 // Bump when docks change, so that an old layout is not restored onto new docks.
-constexpr int kStateVersion = 1;
+constexpr int kStateVersion = 2;
+const QString kShadowLayoutKey = QStringLiteral("shadowEditor/layout");
 
 enum CentrePage { WelcomePage, OpeningPage, DetailsPage };
 
@@ -502,7 +503,12 @@ void MainWindow::showWelcome(bool hasAwsConfiguration)
 void MainWindow::restoreState()
 {
     restoreGeometry(m_settings->viewState(kGeometryKey));
-    QMainWindow::restoreState(m_settings->viewState(kStateKey), kStateVersion);
+    if (!QMainWindow::restoreState(m_settings->viewState(kStateKey), kStateVersion)) {
+        // First start (or an older layout): the centre gets the room, the bottom dock a strip.
+        resizeDocks({m_thingsDock}, {530}, Qt::Horizontal);
+        resizeDocks({m_relationsDock}, {130}, Qt::Vertical);
+    }
+    m_shadowEditor->restoreLayout(m_settings->viewState(kShadowLayoutKey));
     m_browser->restoreHeaderState(m_settings->viewState(kThingHeaderKey));
     setTheme(m_settings->theme());
 }
@@ -512,6 +518,7 @@ void MainWindow::saveState()
     m_settings->setViewState(kGeometryKey, saveGeometry());
     m_settings->setViewState(kStateKey, QMainWindow::saveState(kStateVersion));
     m_settings->setViewState(kThingHeaderKey, m_browser->headerState());
+    m_settings->setViewState(kShadowLayoutKey, m_shadowEditor->saveLayout());
     m_settings->sync();
 }
 

@@ -428,15 +428,19 @@ Qt::ItemFlags ShadowStateModel::flags(const QModelIndex &index) const
 
 QVariant ShadowStateModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+    if (orientation != Qt::Horizontal)
+        return {};
+    if (role == Qt::ToolTipRole && section == editableColumn())
+        return tr("Editable: double-click or F2 on a value");
+    if (role != Qt::DisplayRole)
         return {};
     switch (section) {
     case KeyColumn:
         return tr("Key");
     case DesiredColumn:
-        return m_section == ShadowSection::Desired ? tr("Desired (editable)") : tr("Desired");
+        return tr("Desired");
     case ReportedColumn:
-        return m_section == ShadowSection::Reported ? tr("Reported (editable)") : tr("Reported");
+        return tr("Reported");
     case UpdatedColumn:
         return tr("Updated");
     }

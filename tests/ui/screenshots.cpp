@@ -6,17 +6,24 @@
 #include "connection/ConnectionDialog.h"
 #include "connection/ConnectionEditor.h"
 #include "connection/FileField.h"
+#include "iot/JsonSyntax.h"
+#include "iot/ShadowClient.h"
 #include "models/ThingListModel.h"
+#include "session/ConsoleSession.h"
 #include "session/DraftStore.h"
 #include "session/SandboxLauncher.h"
 #include "session/SecretStore.h"
 #include "session/Settings.h"
+#include "shadow/JsonTextEdit.h"
+#include "shadow/ShadowConflictPanel.h"
+#include "shadow/ShadowEditor.h"
 #include "things/ThingBrowser.h"
 #include "workspace/Workspace.h"
 
 #include <QApplication>
 #include <QDir>
 #include <QLineEdit>
+#include <QPushButton>
 #include <QScreen>
 #include <QTableView>
 #include <QTextStream>
@@ -103,6 +110,36 @@ int main(int argc, char **argv)
     script.add([&] { return window.browser()->selectThing(QStringLiteral("thermostat-05")); });
     script.add(settle);
     script.add([&] { return save(out + QStringLiteral("/thingdeck-things.png")); });
+    // An edit typed in the shadow editor while another client changes the same section: the
+    // conflict panel, with the edit kept.
+    script.add([&] {
+        ShadowEditor *editor = window.shadowEditor();
+        const auto desired = editor->jsonEditor()->json();
+        if (!desired.ok() || !editor->baseVersion())
+            return false;
+        QJsonObject edit = desired.value();
+        edit.insert(QStringLiteral("targetTemperature"), 23);
+        QTextCursor cursor(editor->jsonEditor()->document());
+        cursor.select(QTextCursor::Document);
+        cursor.insertText(formatJsonObject(edit));
+        workspace.session()->shadows()->updateShadow(
+            ThingName::create(QStringLiteral("thermostat-05")).value(), ShadowName::classic(),
+            QJsonObject{
+                {QStringLiteral("state"),
+                 QJsonObject{{QStringLiteral("desired"),
+                              QJsonObject{{QStringLiteral("fan"), QStringLiteral("on")}}}}}},
+            std::nullopt, &window, [](const Result<ShadowAccepted, IotError> &) {});
+        return true;
+    });
+    script.add([&] { return window.shadowEditor()->conflictPanel()->isVisible(); });
+    script.add(settle);
+    script.add([&] { return save(out + QStringLiteral("/thingdeck-shadow-conflict.png")); });
+    script.add([&] {
+        window.shadowEditor()->conflictPanel()->reapplyButton()->click();
+        return true;
+    });
+    script.add(settle);
+    script.add([&] { return save(out + QStringLiteral("/thingdeck-shadow.png")); });
     script.add([&] {
         window.browser()->filterField()->setText(QStringLiteral("sens"));
         return true;

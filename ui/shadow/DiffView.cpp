@@ -3,8 +3,10 @@
 #include "models/JsonDiffModel.h"
 
 #include <QHeaderView>
+
 #include <QPainter>
 #include <QStyledItemDelegate>
+#include <algorithm>
 
 namespace thingdeck {
 
@@ -68,7 +70,9 @@ void DiffView::setDocuments(const QJsonObject &left, const QString &leftTitle,
     collapseAll();
     expandChanges(QModelIndex());
     const int width = viewport()->width() > 0 ? viewport()->width() : 600;
-    setColumnWidth(JsonDiffModel::KeyColumn, std::max(140, width / 4));
+    resizeColumnToContents(JsonDiffModel::KeyColumn);
+    setColumnWidth(JsonDiffModel::KeyColumn,
+                   std::clamp(columnWidth(JsonDiffModel::KeyColumn), 120, width / 3));
     setColumnWidth(JsonDiffModel::LeftColumn, std::max(160, width * 3 / 8));
 }
 

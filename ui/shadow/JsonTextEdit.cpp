@@ -316,7 +316,9 @@ QList<QTextEdit::ExtraSelection> JsonTextEdit::bracketSelections() const
         return {};
     const int position = textCursor().position();
     const int last = document()->characterCount() - 1;
-    const auto closesAt = [this](int at) { return m_brackets.value(at, -1) < at; };
+    const auto closesAt = [this](int at) {
+        return m_brackets.value(at, -1) < at;
+    };
     const std::array<int, 4> candidates{position - 1, position, position, position - 1};
     std::optional<int> bracket;
     for (std::size_t i = 0; i < candidates.size() && !bracket; ++i) {

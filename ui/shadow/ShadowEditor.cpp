@@ -13,6 +13,7 @@
 
 #include <QAction>
 #include <QCheckBox>
+#include <QDataStream>
 #include <QDateTime>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -132,6 +133,7 @@ void ShadowEditor::buildUi()
     m_tabs->setExpanding(false);
     m_tabs->setDrawBase(false);
     m_tabs->setAccessibleName(tr("Shadows"));
+    m_tabs->setSizePolicy(QSizePolicy::Maximum, QSizePolicy::Preferred);
     m_tabs->setToolTip(tr("The thing's classic shadow and its named shadows"));
     header->addWidget(m_tabs);
     m_newShadow = new QToolButton(this);
@@ -270,10 +272,13 @@ void ShadowEditor::buildUi()
     m_horizontal->setStretchFactor(1, 2);
 
     m_history = new ShadowHistoryPanel(m_vertical);
+    m_historySplitter = m_history->findChild<QSplitter *>(QStringLiteral("historySplitter"));
     m_vertical->addWidget(m_horizontal);
     m_vertical->addWidget(m_history);
     m_vertical->setStretchFactor(0, 3);
     m_vertical->setStretchFactor(1, 1);
+    m_vertical->setSizes({380, 130});
+    m_horizontal->setSizes({560, 400});
     m_vertical->setCollapsible(0, false);
     m_pages->insertWidget(EditorPage, m_vertical);
 
@@ -285,6 +290,7 @@ void ShadowEditor::buildUi()
     m_applyAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
     m_refreshAction =
         new QAction(Icons::get(QStringLiteral("view-refresh")), tr("&Refresh Shadow"), this);
+    m_refreshAction->setIconText(tr("Refresh"));
     m_refreshAction->setToolTip(tr("Fetches the shadow and its named shadows again"));
     m_reformatAction = new QAction(tr("Re&format JSON"), this);
     m_reformatAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_F));
@@ -295,6 +301,7 @@ void ShadowEditor::buildUi()
     m_newAction->setToolTip(tr("Creates a named shadow for this thing"));
     m_deleteAction =
         new QAction(Icons::get(QStringLiteral("process-stop")), tr("&Delete Shadow…"), this);
+    m_deleteAction->setIconText(tr("Delete…"));
     m_deleteAction->setToolTip(tr("Deletes the open shadow, after asking"));
     for (QAction *action : {m_applyAction, m_reformatAction})
         addAction(action);
@@ -303,6 +310,8 @@ void ShadowEditor::buildUi()
     m_deleteShadow->setDefaultAction(m_deleteAction);
     m_deleteShadow->setAccessibleName(tr("Delete shadow"));
     refreshButton->setDefaultAction(m_refreshAction);
+    for (QToolButton *button : {refreshButton, m_deleteShadow})
+        button->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     refreshButton->setAccessibleName(tr("Refresh shadow"));
 
     connect(m_applyAction, &QAction::triggered, this, &ShadowEditor::apply);
@@ -358,6 +367,30 @@ void ShadowEditor::buildUi()
     connect(m_conflict, &ShadowConflictPanel::adjustRequested, this,
             [this] { reapplyOnNewest(false); });
     connect(m_conflict, &ShadowConflictPanel::discardRequested, this, &ShadowEditor::revert);
+}
+
+QByteArray ShadowEditor::saveLayout() const
+{
+    QByteArray state;
+    QDataStream out(&state, QIODevice::WriteOnly);
+    out << m_vertical->saveState() << m_horizontal->saveState() << m_historySplitter->saveState();
+    return state;
+}
+
+void ShadowEditor::restoreLayout(const QByteArray &state)
+{
+    if (state.isEmpty())
+        return;
+    QDataStream in(state);
+    QByteArray vertical;
+    QByteArray horizontal;
+    QByteArray history;
+    in >> vertical >> horizontal >> history;
+    if (in.status() != QDataStream::Ok)
+        return;
+    m_vertical->restoreState(vertical);
+    m_horizontal->restoreState(horizontal);
+    m_historySplitter->restoreState(history);
 }
 
 QList<QAction *> ShadowEditor::menuActions() const
@@ -602,6 +635,7 @@ void ShadowEditor::loadBase(const ShadowVersion &version)
     m_editor->setJson(sectionOf(version.document, section()));
     m_syncing = false;
     m_tree->expandAll();
+    m_tree->resizeColumnToContents(ShadowStateModel::KeyColumn);
     m_rightStack->setCurrentIndex(TextPage);
     onTextChanged();
     updateInfo();

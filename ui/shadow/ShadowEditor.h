@@ -72,6 +72,10 @@ public:
     /// The version the edit is based on; nullopt for a shadow that does not exist.
     std::optional<qint64> baseVersion() const;
 
+    /// The splitters' sizes, for the next start.
+    QByteArray saveLayout() const;
+    void restoreLayout(const QByteArray &state);
+
     /// Actions for the window's menu: apply, refresh, reformat, new and delete shadow.
     QList<QAction *> menuActions() const;
 
@@ -140,6 +144,7 @@ private:
     QPushButton *m_createShadow = nullptr;
     QSplitter *m_vertical = nullptr;
     QSplitter *m_horizontal = nullptr;
+    QSplitter *m_historySplitter = nullptr;
     ShadowStateModel *m_model = nullptr;
     QTreeView *m_tree = nullptr;
     QPushButton *m_addKey = nullptr;

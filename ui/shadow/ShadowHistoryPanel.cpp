@@ -59,8 +59,8 @@ ShadowHistoryPanel::ShadowHistoryPanel(QWidget *parent)
     rightLayout->addWidget(m_diff, 1);
     splitter->addWidget(m_list);
     splitter->addWidget(right);
-    splitter->setStretchFactor(0, 2);
-    splitter->setStretchFactor(1, 3);
+    splitter->setStretchFactor(0, 1);
+    splitter->setStretchFactor(1, 1);
     layout->addWidget(splitter);
     connect(m_list, &QTreeWidget::itemSelectionChanged, this,
             &ShadowHistoryPanel::compareSelection);
@@ -128,7 +128,12 @@ void ShadowHistoryPanel::compareSelection()
     const ShadowVersion &newer = history.at(rows.last());
     const QString left = tr("Version %1").arg(older.version);
     const QString right = tr("Version %1").arg(newer.version);
-    m_diff->setDocuments(older.json(), left, newer.json(), right);
+    // Metadata is left out: every leaf's timestamp would show as changed and hide the rest.
+    QJsonObject olderJson = older.json();
+    QJsonObject newerJson = newer.json();
+    olderJson.remove(QStringLiteral("metadata"));
+    newerJson.remove(QStringLiteral("metadata"));
+    m_diff->setDocuments(olderJson, left, newerJson, right);
     m_diffTitle->setText(tr("%1 → %2: %3").arg(left, right, m_diff->summary()));
 }
 
