@@ -363,7 +363,7 @@ private Q_SLOTS:
         QVERIFY(sub->waitForFinished(15000));
         const QJsonObject got = QJsonDocument::fromJson(sub->readAllStandardOutput()).object();
         QCOMPARE(got.value(QStringLiteral("payload")).toString(), QStringLiteral("héllo"));
-        QCOMPARE(sub->exitCode(), 0);
+        QVERIFY2(sub->exitCode() == 0, sub->readAllStandardError().constData());
     }
 
     void clientIdOfAThingIsWarnedAbout()
