@@ -391,6 +391,30 @@ int matchedDepth(const QList<PathFrame> &frames, const QStringList &path)
     return int(frames.size());
 }
 
+// Opens and closes frames at brackets, and moves to the next key or element at a comma.
+void followStructure(QList<PathFrame> &frames, const JsonToken &token)
+{
+    switch (token.kind) {
+    case Kind::BeginObject:
+    case Kind::BeginArray:
+        frames.append({token.kind == Kind::BeginObject, true, QString(), 0});
+        break;
+    case Kind::EndObject:
+    case Kind::EndArray:
+        if (!frames.isEmpty())
+            frames.removeLast();
+        break;
+    case Kind::ValueSeparator:
+        if (!frames.isEmpty() && frames.constLast().object)
+            frames.last().expectingKey = true;
+        else if (!frames.isEmpty())
+            ++frames.last().index;
+        break;
+    default:
+        break;
+    }
+}
+
 } // namespace
 
 Result<QJsonObject, JsonSyntaxError> parseJsonObject(const QString &text, const QString &what)
@@ -472,25 +496,7 @@ std::optional<int> locateJsonPath(const QString &text, const QStringList &path)
             if (arrived(token.start))
                 return best;
         }
-        switch (token.kind) {
-        case Kind::BeginObject:
-        case Kind::BeginArray:
-            frames.append({token.kind == Kind::BeginObject, true, QString(), 0});
-            break;
-        case Kind::EndObject:
-        case Kind::EndArray:
-            if (!frames.isEmpty())
-                frames.removeLast();
-            break;
-        case Kind::ValueSeparator:
-            if (top && top->object)
-                top->expectingKey = true;
-            else if (top)
-                ++top->index;
-            break;
-        default:
-            break;
-        }
+        followStructure(frames, token);
     }
     return best;
 }

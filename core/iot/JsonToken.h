@@ -30,6 +30,7 @@ struct JsonToken
     /// unclosed string ends at the end of its line (or of the text).
     bool closed = true;
 
+    /// The offset just after the token.
     int end() const { return start + length; }
     bool operator==(const JsonToken &) const = default;
 

@@ -416,6 +416,11 @@ void TestShadowEditor::concurrentUpdateFromTheCliKeepsTheEdit()
     QVERIFY(fanMarked);
     QVERIFY(conflict->sentenceLabel()->text().contains(QStringLiteral("kept")));
 
+    // The device answers the CLI's change with a report: a version that changes only
+    // reported. The re-applied edit goes on top of whatever is newest when clicked.
+    QTRY_COMPARE_WITH_TIMEOUT(
+        editor->shadows()->current()->document.reported().value(QStringLiteral("fan")).toString(),
+        QStringLiteral("on"), 20000);
     QSignalSpy applied(editor->shadows(), &ShadowSession::applied);
     conflict->reapplyButton()->click();
     QTRY_COMPARE_WITH_TIMEOUT(applied.size(), 1, 20000);

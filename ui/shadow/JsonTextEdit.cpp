@@ -355,6 +355,8 @@ std::optional<QTextEdit::ExtraSelection> JsonTextEdit::errorSelection() const
     QTextEdit::ExtraSelection selection;
     selection.format.setUnderlineStyle(QTextCharFormat::WaveUnderline);
     selection.format.setUnderlineColor(errorColor());
+    // A tint as well: a wave under one narrow character is easy to miss.
+    selection.format.setBackground(mix(palette().color(QPalette::Base), errorColor(), 0.2));
     selection.format.setProperty(SelectionKindProperty, int(SelectionKind::SyntaxError));
     selection.cursor = QTextCursor(document());
     selection.cursor.setPosition(m_error->offset);

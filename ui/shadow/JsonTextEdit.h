@@ -28,6 +28,7 @@ public:
     enum class SelectionKind { CurrentLine = 1, MatchingBracket, SyntaxError, MarkedPath };
     static constexpr int SelectionKindProperty = QTextFormat::UserProperty + 1;
 
+    /// An empty editor (which is invalid: an empty text is not an object).
     explicit JsonTextEdit(QWidget *parent = nullptr);
 
     /// What the text is called in messages ("the desired state").

@@ -756,6 +756,12 @@ void ShadowEditor::apply()
         m_editor->setFocus();
         return;
     }
+    // A newer version that left the edited section as it was (a device reporting) is shown in
+    // the tree already: the edit goes on it rather than into a certain 409.
+    const auto current = m_shadows->current();
+    if (current && current->document.exists() && current->version > m_base->version &&
+        sectionOf(current->document, section()) == baseSection())
+        m_base = *current;
     // What the edit changes is checked against the version it is based on, and only that goes.
     const auto request =
         buildShadowEdit(m_base->document, section(), parsed.value(), m_shadows->newClientToken());
@@ -978,8 +984,8 @@ void ShadowEditor::updateActions()
     m_removeKey->setEnabled(loaded && m_tree->currentIndex().isValid());
     m_editorTitle->setText(section() == ShadowSection::Desired ? tr("Desired state (JSON)")
                                                                : tr("Reported state (JSON)"));
-    m_editor->setSubject(section() == ShadowSection::Desired ? tr("Desired state")
-                                                             : tr("Reported state"));
+    m_editor->setSubject(section() == ShadowSection::Desired ? tr("the desired state")
+                                                             : tr("the reported state"));
 }
 
 void ShadowEditor::scheduleDraftSave()
