@@ -1,12 +1,9 @@
-// DraftStore and ShadowStateModel: the shadow editor's unapplied edits on disk, and its tree.
-#include "iot/ShadowDocument.h"
-#include "iot/ShadowUpdate.h"
-#include "models/ShadowStateModel.h"
+// DraftStore: the shadow editor's unapplied edits, kept on disk across switching and restarts.
 #include "session/DraftStore.h"
 
-#include <QAbstractItemModelTester>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -15,251 +12,304 @@ using namespace thingdeck;
 
 namespace {
 
-ShadowDraft draftOf(const QString &thing, const QString &shadow, const QString &text,
-                    qint64 secondsAgo = 0)
+const QString kConnection = QStringLiteral("sandbox");
+
+ShadowDraftKey keyOf(const QString &thing, const QString &shadow = QString(),
+                     const QString &connection = kConnection)
+{
+    return ShadowDraftKey{connection, thing, shadow};
+}
+
+/// A draft saved `secondsAgo` (to the millisecond, as stored).
+ShadowDraft draftOf(const ShadowDraftKey &key, const QString &text, qint64 secondsAgo = 0)
 {
     ShadowDraft draft;
-    draft.key = ShadowDraftKey{QStringLiteral("sandbox"), thing, shadow};
+    draft.key = key;
     draft.section = QStringLiteral("desired");
     draft.text = text;
     draft.baseVersion = 7;
-    draft.baseDocument =
-        QJsonObject{{QStringLiteral("exists"), true}, {QStringLiteral("version"), 7}};
-    draft.savedAt = QDateTime::currentDateTime().addSecs(-secondsAgo);
-    // Stored to the millisecond.
-    draft.savedAt = QDateTime::fromMSecsSinceEpoch(draft.savedAt.toMSecsSinceEpoch());
+    draft.baseDocument = QJsonObject{{QStringLiteral("exists"), true},
+                                     {QStringLiteral("version"), 7},
+                                     {QStringLiteral("state"), QJsonObject()}};
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    draft.savedAt = QDateTime::fromMSecsSinceEpoch(now - secondsAgo * 1000);
     return draft;
 }
 
-ShadowDocument shadowAt(const QByteArray &request, qint64 timestamp,
-                        const ShadowDocument &from = ShadowDocument())
+QStringList thingsOf(const QList<ShadowDraft> &drafts)
 {
-    const auto update = ShadowUpdate::parse(request);
-    if (!update.ok())
-        qFatal("bad test update");
-    const auto document = from.updated(update.value(), timestamp);
-    if (!document.ok())
-        qFatal("test update refused");
-    return document.value();
+    QStringList things;
+    for (const ShadowDraft &draft : drafts)
+        things.append(draft.key.thing);
+    return things;
 }
 
-QString text(const QModelIndex &index)
+void writeFile(const QString &path, const QByteArray &bytes)
 {
-    return index.data().toString();
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    QCOMPARE(file.write(bytes), bytes.size());
 }
 
 } // namespace
 
-class TestDraftStore : public QObject
+class tst_DraftStore : public QObject
 {
     Q_OBJECT
 
 private Q_SLOTS:
-    void putGetRemoveAndRestart()
-    {
-        QTemporaryDir dir;
-        const QString path = dir.filePath(QStringLiteral("data/drafts"));
-        {
-            DraftStore store(path);
-            QVERIFY(store.load().ok()); // nothing yet: no error
-            QSignalSpy changed(&store, &DraftStore::changed);
-            QVERIFY(store.put(draftOf(QStringLiteral("lamp-1"), QString(), QStringLiteral("{"), 10))
-                        .ok());
-            QVERIFY(store
-                        .put(draftOf(QStringLiteral("lamp-1"), QStringLiteral("config"),
-                                     QStringLiteral("{\"a\":1}"), 5))
-                        .ok());
-            QVERIFY(
-                store.put(draftOf(QStringLiteral("lamp-2"), QString(), QStringLiteral("{}"))).ok());
-            QCOMPARE(changed.size(), 3);
-            QVERIFY(store.hasDraft(QStringLiteral("sandbox"), QStringLiteral("lamp-1")));
-            QVERIFY(!store.hasDraft(QStringLiteral("other"), QStringLiteral("lamp-1")));
-            QCOMPARE(store.draftsFor(QStringLiteral("sandbox"), QStringLiteral("lamp-1")).size(),
-                     2);
-            // Replacing keeps one per key, newest first.
-            QVERIFY(store.put(draftOf(QStringLiteral("lamp-1"), QString(), QStringLiteral("{ }")))
-                        .ok());
-            QCOMPARE(store.drafts().size(), 3);
-            QCOMPARE(store.drafts().first().text, QStringLiteral("{ }"));
-            QVERIFY(store.remove({QStringLiteral("sandbox"), QStringLiteral("lamp-2"), QString()})
-                        .ok());
-            QVERIFY(!store.hasDraft(QStringLiteral("sandbox"), QStringLiteral("lamp-2")));
-            // Private: the device configuration in drafts is the user's alone.
-            QCOMPARE(QFile::permissions(store.filePath()) & 0x0077, QFile::Permissions());
-            QCOMPARE(QFile::permissions(path) & (QFile::ReadGroup | QFile::ReadOther),
-                     QFile::Permissions());
-        }
-        DraftStore again(path); // the next start
-        QVERIFY(again.load().ok());
-        QCOMPARE(again.drafts().size(), 2);
-        const auto restored =
-            again.draft({QStringLiteral("sandbox"), QStringLiteral("lamp-1"), QString()});
-        QVERIFY(restored);
-        QCOMPARE(restored->text, QStringLiteral("{ }"));
-        QCOMPARE(restored->baseVersion, 7);
-        QCOMPARE(restored->section, QStringLiteral("desired"));
-        QCOMPARE(restored->baseDocument.value(QStringLiteral("version")).toInt(), 7);
-        QCOMPARE(again.drafts().first().key.shadow, QString()); // newest first survives
-    }
-
-    void capAndSizeLimit()
-    {
-        QTemporaryDir dir;
-        DraftStore store(dir.path());
-        for (int i = 0; i < DraftStore::kMaxDrafts + 3; ++i)
-            QVERIFY(
-                store.put(draftOf(QStringLiteral("t%1").arg(i), QString(), QStringLiteral("{}")))
-                    .ok());
-        QCOMPARE(store.drafts().size(), DraftStore::kMaxDrafts);
-        QVERIFY(!store.hasDraft(QStringLiteral("sandbox"), QStringLiteral("t0"))); // oldest gone
-        QVERIFY(store.hasDraft(QStringLiteral("sandbox"),
-                               QStringLiteral("t%1").arg(DraftStore::kMaxDrafts + 2)));
-        const auto tooBig =
-            store.put(draftOf(QStringLiteral("big"), QString(),
-                              QString(DraftStore::kMaxTextBytes + 1, QLatin1Char('x'))));
-        QVERIFY(!tooBig.ok());
-        QVERIFY(tooBig.error().contains(QStringLiteral("MB")));
-    }
-
-    void damagedFileIsMovedAside()
-    {
-        QTemporaryDir dir;
-        QFile file(QDir(dir.path()).filePath(QStringLiteral("drafts.json")));
-        QVERIFY(file.open(QIODevice::WriteOnly));
-        file.write("{\"drafts\": [tor");
-        file.close();
-        DraftStore store(dir.path());
-        const auto loaded = store.load();
-        QVERIFY(!loaded.ok());
-        QVERIFY2(loaded.error().contains(QStringLiteral("drafts.json.damaged-")),
-                 qPrintable(loaded.error()));
-        QVERIFY(store.drafts().isEmpty());
-        QVERIFY(!QFile::exists(file.fileName()));
-        QCOMPARE(QDir(dir.path()).entryList({QStringLiteral("drafts.json.damaged-*")}).size(), 1);
-        QVERIFY(store.put(draftOf(QStringLiteral("x"), QString(), QStringLiteral("{}"))).ok());
-    }
-
-    void stateTree()
-    {
-        const ShadowDocument first = shadowAt(
-            R"({"state":{"desired":{"mode":"cool","t":21,"color":{"r":1,"g":2}},"reported":{"mode":"heat","t":21,"fw":"1.0"}}})",
-            1000);
-        const ShadowDocument document =
-            shadowAt(R"({"state":{"desired":{"t":"21"}}})", 1090, first);
-        ShadowStateModel model;
-        QAbstractItemModelTester tester(&model,
-                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
-        model.setNow([] { return qint64(1095); });
-        model.setDocument(document);
-        QCOMPARE(model.rowCount(), 4); // color, fw, mode, t: the union, sorted
-        QCOMPARE(text(model.index(0, 0)), QStringLiteral("color"));
-        QCOMPARE(model.rowCount(model.index(0, 0)), 2);
-        const auto cell = [&](const char *key, int column) {
-            return model.indexForPath({QString::fromLatin1(key)}, column);
-        };
-        QCOMPARE(text(cell("mode", ShadowStateModel::DesiredColumn)), QStringLiteral("\"cool\""));
-        QCOMPARE(text(cell("mode", ShadowStateModel::ReportedColumn)), QStringLiteral("\"heat\""));
-        QCOMPARE(text(cell("fw", ShadowStateModel::DesiredColumn)), QString());
-        // "21" and 21 differ, and show so.
-        QCOMPARE(text(cell("t", ShadowStateModel::DesiredColumn)), QStringLiteral("\"21\""));
-        QCOMPARE(text(cell("t", ShadowStateModel::ReportedColumn)), QStringLiteral("21"));
-        QVERIFY(cell("mode", 0).data(ShadowStateModel::InDeltaRole).toBool());
-        QVERIFY(cell("t", 0).data(ShadowStateModel::InDeltaRole).toBool());
-        QVERIFY(cell("color", 0).data(ShadowStateModel::InDeltaRole).toBool());
-        QVERIFY(!cell("fw", 0).data(ShadowStateModel::InDeltaRole).toBool());
-        QCOMPARE(text(cell("t", ShadowStateModel::UpdatedColumn)), QStringLiteral("5 s ago"));
-        QCOMPARE(text(cell("mode", ShadowStateModel::UpdatedColumn)), QStringLiteral("1 min ago"));
-        QVERIFY(cell("t", ShadowStateModel::UpdatedColumn)
-                    .data(Qt::ToolTipRole)
-                    .toString()
-                    .contains(QStringLiteral("desired:")));
-    }
-
-    void relativeTimes_data()
-    {
-        QTest::addColumn<qint64>("age");
-        QTest::addColumn<QString>("expected");
-        QTest::newRow("5 s") << qint64(5) << QStringLiteral("5 s ago");
-        QTest::newRow("90 s") << qint64(90) << QStringLiteral("1 min ago");
-        QTest::newRow("2 h") << qint64(7200) << QStringLiteral("2 h ago");
-        QTest::newRow("3 d") << qint64(3 * 86400 + 5) << QStringLiteral("3 d ago");
-    }
-
-    void relativeTimes()
-    {
-        QFETCH(qint64, age);
-        QFETCH(QString, expected);
-        QCOMPARE(ShadowStateModel::relativeText(age), expected);
-    }
-
-    void editingInPlace()
-    {
-        ShadowStateModel model;
-        QAbstractItemModelTester tester(&model,
-                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
-        model.setDocument(shadowAt(
-            R"({"state":{"desired":{"mode":"cool","o":{"x":1}},"reported":{"mode":"cool"}}})",
-            1000));
-        QSignalSpy edited(&model, &ShadowStateModel::editedSectionChanged);
-        const QModelIndex mode =
-            model.indexForPath({QStringLiteral("mode")}, ShadowStateModel::DesiredColumn);
-        QVERIFY(mode.flags() & Qt::ItemIsEditable);
-        QVERIFY(!(
-            model.indexForPath({QStringLiteral("mode")}, ShadowStateModel::ReportedColumn).flags() &
-            Qt::ItemIsEditable));
-        QVERIFY(
-            !(model.indexForPath({QStringLiteral("o")}, ShadowStateModel::DesiredColumn).flags() &
-              Qt::ItemIsEditable)); // an object is edited through its keys
-        QVERIFY(model.setData(mode, QStringLiteral("21")));
-        QCOMPARE(model.editedSection().value(QStringLiteral("mode")).toInt(), 21);
-        QVERIFY(model.setData(mode, QStringLiteral("warm please")));
-        QCOMPARE(model.editedSection().value(QStringLiteral("mode")).toString(),
-                 QStringLiteral("warm please"));
-        QVERIFY(model.setData(mode, QStringLiteral("[1,2]")));
-        QVERIFY(model.editedSection().value(QStringLiteral("mode")).isArray());
-        QCOMPARE(edited.size(), 3);
-        QVERIFY(model.indexForPath({QStringLiteral("mode")})
-                    .data(ShadowStateModel::EditedRole)
-                    .toBool());
-
-        QVERIFY(model.addKey(model.indexForPath({QStringLiteral("o")}), QStringLiteral("y"),
-                             QJsonValue(true)));
-        QCOMPARE(
-            model.editedSection().value(QStringLiteral("o")).toObject().value(QStringLiteral("y")),
-            QJsonValue(true));
-        QVERIFY(!model.addKey({}, QStringLiteral("mode"), 1)); // exists
-        QVERIFY(!model.addKey({}, QString(), 1));
-        QVERIFY(model.removeKey(model.indexForPath({QStringLiteral("mode")})));
-        QVERIFY(!model.editedSection().contains(QStringLiteral("mode")));
-        // The removed key keeps its row, struck out, with the old value.
-        const QModelIndex removed =
-            model.indexForPath({QStringLiteral("mode")}, ShadowStateModel::DesiredColumn);
-        QVERIFY(removed.data(ShadowStateModel::RemovedRole).toBool());
-        QCOMPARE(text(removed), QStringLiteral("\"cool\""));
-
-        // A newer document keeps the edit when asked to.
-        const ShadowDocument newer = shadowAt(
-            R"({"state":{"desired":{"mode":"cool","o":{"x":1}},"reported":{"mode":"dry"}}})", 1100);
-        model.setDocument(newer, true);
-        QVERIFY(!model.editedSection().contains(QStringLiteral("mode")));
-        QCOMPARE(
-            text(model.indexForPath({QStringLiteral("mode")}, ShadowStateModel::ReportedColumn)),
-            QStringLiteral("\"dry\""));
-        model.setDocument(newer);
-        QVERIFY(model.editedSection().contains(QStringLiteral("mode")));
-
-        // Reported editing, for testing devices.
-        model.setEditableSection(ShadowSection::Reported);
-        QVERIFY(
-            model.indexForPath({QStringLiteral("mode")}, ShadowStateModel::ReportedColumn).flags() &
-            Qt::ItemIsEditable);
-        QVERIFY(model.setData(
-            model.indexForPath({QStringLiteral("mode")}, ShadowStateModel::ReportedColumn),
-            QStringLiteral("\"fan\"")));
-        QCOMPARE(model.editedSection(),
-                 QJsonObject({{QStringLiteral("mode"), QStringLiteral("fan")}}));
-    }
+    void putGetRemove();
+    void survivesARestart();
+    void replacing();
+    void newestFirst();
+    void capDropsTheOldest();
+    void oversizeTextIsRefused_data();
+    void oversizeTextIsRefused();
+    void damagedFileIsMovedAside_data();
+    void damagedFileIsMovedAside();
+    void filesArePrivate();
+    void hasDraft();
+    void missingSavedAtIsNow();
 };
 
-QTEST_GUILESS_MAIN(TestDraftStore)
+void tst_DraftStore::putGetRemove()
+{
+    QTemporaryDir dir;
+    DraftStore store(dir.filePath(QStringLiteral("drafts")));
+    QVERIFY(store.load().ok()); // no file yet: no error
+    QVERIFY(store.drafts().isEmpty());
+    QSignalSpy changed(&store, &DraftStore::changed);
+    const ShadowDraft draft = draftOf(keyOf(QStringLiteral("lamp-1")), QStringLiteral("{\"a\":"));
+    QVERIFY(store.put(draft).ok());
+    QCOMPARE(changed.size(), 1);
+    QCOMPARE(store.draft(draft.key), draft);
+    QVERIFY(!store.draft(keyOf(QStringLiteral("lamp-1"), QStringLiteral("config"))));
+    QVERIFY(!store.draft(keyOf(QStringLiteral("lamp-1"), QString(), QStringLiteral("prod"))));
+    QVERIFY(store.remove(draft.key).ok());
+    QCOMPARE(changed.size(), 2);
+    QVERIFY(!store.draft(draft.key));
+    QVERIFY(store.drafts().isEmpty());
+    QVERIFY(store.remove(draft.key).ok()); // nothing to remove: fine, and nothing changed
+    QCOMPARE(changed.size(), 2);
+}
+
+void tst_DraftStore::survivesARestart()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("data/thingdeck/drafts"));
+    ShadowDraft classic = draftOf(keyOf(QStringLiteral("lamp-1")), QStringLiteral("{ broken"), 30);
+    ShadowDraft named = draftOf(keyOf(QStringLiteral("lamp-1"), QStringLiteral("config")),
+                                QStringLiteral("{\"mode\":\"eco\"}"), 10);
+    named.section = QStringLiteral("reported");
+    named.baseVersion = 42;
+    {
+        DraftStore store(path);
+        QVERIFY(store.load().ok());
+        QVERIFY(store.put(classic).ok());
+        QVERIFY(store.put(named).ok());
+    }
+    DraftStore again(path);
+    QSignalSpy changed(&again, &DraftStore::changed);
+    QVERIFY(again.load().ok());
+    QCOMPARE(changed.size(), 1);
+    QCOMPARE(again.drafts(), QList<ShadowDraft>({named, classic}));
+    QCOMPARE(again.draft(named.key)->baseVersion, 42);
+    QCOMPARE(again.draft(named.key)->section, QStringLiteral("reported"));
+    QCOMPARE(again.draft(classic.key)->text, QStringLiteral("{ broken"));
+    QVERIFY(again.hasDraft(kConnection, QStringLiteral("lamp-1")));
+    // Removing survives too.
+    QVERIFY(again.remove(classic.key).ok());
+    DraftStore third(path);
+    QVERIFY(third.load().ok());
+    QCOMPARE(third.drafts(), QList<ShadowDraft>({named}));
+}
+
+void tst_DraftStore::replacing()
+{
+    QTemporaryDir dir;
+    DraftStore store(dir.path());
+    QVERIFY(store.put(draftOf(keyOf(QStringLiteral("a")), QStringLiteral("{\"v\":1}"), 20)).ok());
+    QVERIFY(store.put(draftOf(keyOf(QStringLiteral("b")), QStringLiteral("{}"), 10)).ok());
+    const ShadowDraft newer = draftOf(keyOf(QStringLiteral("a")), QStringLiteral("{\"v\":2}"));
+    QVERIFY(store.put(newer).ok());
+    QCOMPARE(store.drafts().size(), 2);
+    QCOMPARE(store.draft(newer.key)->text, QStringLiteral("{\"v\":2}"));
+    QCOMPARE(thingsOf(store.drafts()), QStringList({QStringLiteral("a"), QStringLiteral("b")}));
+    DraftStore again(dir.path());
+    QVERIFY(again.load().ok());
+    QCOMPARE(again.drafts().size(), 2);
+    QCOMPARE(again.draft(newer.key), newer);
+}
+
+void tst_DraftStore::newestFirst()
+{
+    QTemporaryDir dir;
+    DraftStore store(dir.path());
+    QVERIFY(store.put(draftOf(keyOf(QStringLiteral("old")), QStringLiteral("{}"), 300)).ok());
+    QVERIFY(store.put(draftOf(keyOf(QStringLiteral("new")), QStringLiteral("{}"), 1)).ok());
+    QVERIFY(store.put(draftOf(keyOf(QStringLiteral("mid")), QStringLiteral("{}"), 60)).ok());
+    // The order of saving makes "newest" in a running store ...
+    QCOMPARE(thingsOf(store.drafts()),
+             QStringList({QStringLiteral("mid"), QStringLiteral("new"), QStringLiteral("old")}));
+    // ... and the saved times after a restart.
+    DraftStore again(dir.path());
+    QVERIFY(again.load().ok());
+    QCOMPARE(thingsOf(again.drafts()),
+             QStringList({QStringLiteral("new"), QStringLiteral("mid"), QStringLiteral("old")}));
+}
+
+void tst_DraftStore::capDropsTheOldest()
+{
+    QTemporaryDir dir;
+    DraftStore store(dir.path());
+    const int count = DraftStore::kMaxDrafts + 3;
+    for (int i = 0; i < count; ++i) {
+        const auto put = store.put(
+            draftOf(keyOf(QStringLiteral("t%1").arg(i)), QStringLiteral("{}"), count - i));
+        QVERIFY(put.ok());
+    }
+    QCOMPARE(store.drafts().size(), DraftStore::kMaxDrafts);
+    for (int i = 0; i < 3; ++i)
+        QVERIFY(!store.hasDraft(kConnection, QStringLiteral("t%1").arg(i)));
+    QVERIFY(store.hasDraft(kConnection, QStringLiteral("t3")));
+    QCOMPARE(store.drafts().first().key.thing, QStringLiteral("t%1").arg(count - 1));
+    DraftStore again(dir.path());
+    QVERIFY(again.load().ok());
+    QCOMPARE(again.drafts().size(), DraftStore::kMaxDrafts);
+    QCOMPARE(again.drafts().last().key.thing, QStringLiteral("t3"));
+}
+
+void tst_DraftStore::oversizeTextIsRefused_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<bool>("kept");
+    const qsizetype limit = DraftStore::kMaxTextBytes;
+    QTest::newRow("at the limit") << QString(limit, QLatin1Char('x')) << true;
+    QTest::newRow("a byte over") << QString(limit + 1, QLatin1Char('x')) << false;
+    // Bytes count, not characters: "é" is two bytes in UTF-8.
+    QTest::newRow("multi-byte over") << QString(limit / 2 + 1, QChar(0x00e9)) << false;
+}
+
+void tst_DraftStore::oversizeTextIsRefused()
+{
+    QFETCH(QString, text);
+    QFETCH(bool, kept);
+    QTemporaryDir dir;
+    DraftStore store(dir.path());
+    const ShadowDraft small = draftOf(keyOf(QStringLiteral("big")), QStringLiteral("{}"), 5);
+    QVERIFY(store.put(small).ok());
+    QSignalSpy changed(&store, &DraftStore::changed);
+    const auto put = store.put(draftOf(small.key, text));
+    QCOMPARE(put.ok(), kept);
+    QCOMPARE(store.draft(small.key)->text == small.text, !kept);
+    QCOMPARE(changed.size(), kept ? 1 : 0);
+    if (!kept) {
+        QVERIFY2(put.error().contains(QStringLiteral("1 MB")), qPrintable(put.error()));
+        QVERIFY(put.error().endsWith(QLatin1Char('.')));
+    }
+}
+
+void tst_DraftStore::damagedFileIsMovedAside_data()
+{
+    QTest::addColumn<QByteArray>("content");
+    QTest::newRow("cut off") << QByteArray("{\"format\":1,\"drafts\":[{\"thing\":\"t");
+    QTest::newRow("not JSON") << QByteArray("\x00\x01 drafts", 9);
+    QTest::newRow("an array") << QByteArray("[1,2,3]");
+    QTest::newRow("no drafts list") << QByteArray("{\"format\":1,\"drafts\":{}}");
+    QTest::newRow("another format") << QByteArray("{\"format\":2,\"drafts\":[]}");
+}
+
+void tst_DraftStore::damagedFileIsMovedAside()
+{
+    QFETCH(QByteArray, content);
+    QTemporaryDir dir;
+    const QString file = QDir(dir.path()).filePath(QStringLiteral("drafts.json"));
+    writeFile(file, content);
+    DraftStore store(dir.path());
+    QCOMPARE(store.filePath(), file);
+    const auto loaded = store.load();
+    QVERIFY(!loaded.ok());
+    QVERIFY(store.drafts().isEmpty());
+    QVERIFY(!QFile::exists(file));
+    const QStringList aside =
+        QDir(dir.path()).entryList({QStringLiteral("drafts.json.*")}, QDir::Files);
+    QCOMPARE(aside.size(), 1);
+    QVERIFY2(loaded.error().contains(QDir(dir.path()).filePath(aside.first())),
+             qPrintable(loaded.error()));
+    QFile moved(QDir(dir.path()).filePath(aside.first()));
+    QVERIFY(moved.open(QIODevice::ReadOnly));
+    QCOMPARE(moved.readAll(), content); // kept as it was, for the user to look at
+    // The store works on.
+    QVERIFY(store.put(draftOf(keyOf(QStringLiteral("x")), QStringLiteral("{}"))).ok());
+    DraftStore again(dir.path());
+    QVERIFY(again.load().ok());
+    QCOMPARE(again.drafts().size(), 1);
+}
+
+void tst_DraftStore::filesArePrivate()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("data/drafts"));
+    DraftStore store(path);
+    QVERIFY(store.load().ok());
+    QVERIFY(!QFileInfo::exists(path)); // created on the first write, not before
+    QVERIFY(store.put(draftOf(keyOf(QStringLiteral("lamp")), QStringLiteral("{}"))).ok());
+    const auto owner = QFile::ReadOwner | QFile::WriteOwner;
+    const auto others = QFile::ReadGroup | QFile::WriteGroup | QFile::ExeGroup | QFile::ReadOther |
+                        QFile::WriteOther | QFile::ExeOther;
+    QCOMPARE(QFile::permissions(path) & (owner | QFile::ExeOwner | others),
+             owner | QFile::ExeOwner);
+    QCOMPARE(QFile::permissions(store.filePath()) & (owner | QFile::ExeOwner | others), owner);
+    // A file someone opened up becomes private again with the next write.
+    QVERIFY(QFile::setPermissions(store.filePath(), owner | QFile::ReadGroup | QFile::ReadOther));
+    QVERIFY(store.put(draftOf(keyOf(QStringLiteral("lamp2")), QStringLiteral("{}"))).ok());
+    QCOMPARE(QFile::permissions(store.filePath()) & (owner | QFile::ExeOwner | others), owner);
+    // No temporary files left behind.
+    QCOMPARE(QDir(path).entryList(QDir::Files), QStringList({QStringLiteral("drafts.json")}));
+}
+
+void tst_DraftStore::hasDraft()
+{
+    QTemporaryDir dir;
+    DraftStore store(dir.path());
+    QVERIFY(!store.hasDraft(kConnection, QStringLiteral("lamp")));
+    const ShadowDraftKey classic = keyOf(QStringLiteral("lamp"));
+    const ShadowDraftKey named = keyOf(QStringLiteral("lamp"), QStringLiteral("config"));
+    QVERIFY(store.put(draftOf(classic, QStringLiteral("{}"), 5)).ok());
+    QVERIFY(store.put(draftOf(named, QStringLiteral("{}"))).ok());
+    QVERIFY(store
+                .put(draftOf(keyOf(QStringLiteral("fan"), QString(), QStringLiteral("prod")),
+                             QStringLiteral("{}")))
+                .ok());
+    QVERIFY(store.hasDraft(kConnection, QStringLiteral("lamp")));
+    QVERIFY(!store.hasDraft(QStringLiteral("prod"), QStringLiteral("lamp")));
+    QVERIFY(store.hasDraft(QStringLiteral("prod"), QStringLiteral("fan")));
+    QVERIFY(!store.hasDraft(kConnection, QStringLiteral("fan")));
+    QVERIFY(!store.hasDraft(kConnection, QStringLiteral("lam")));
+    const auto lamp = store.draftsFor(kConnection, QStringLiteral("lamp"));
+    QCOMPARE(lamp.size(), 2);
+    QCOMPARE(lamp.first().key, named); // newest first
+    QVERIFY(store.draftsFor(QStringLiteral("prod"), QStringLiteral("lamp")).isEmpty());
+    // One shadow's draft gone, the other's keeps the thing marked.
+    QVERIFY(store.remove(classic).ok());
+    QVERIFY(store.hasDraft(kConnection, QStringLiteral("lamp")));
+    QVERIFY(store.remove(named).ok());
+    QVERIFY(!store.hasDraft(kConnection, QStringLiteral("lamp")));
+    QVERIFY(store.hasDraft(QStringLiteral("prod"), QStringLiteral("fan")));
+}
+
+void tst_DraftStore::missingSavedAtIsNow()
+{
+    QTemporaryDir dir;
+    DraftStore store(dir.path());
+    ShadowDraft draft = draftOf(keyOf(QStringLiteral("lamp")), QStringLiteral("{}"));
+    draft.savedAt = QDateTime();
+    const QDateTime before = QDateTime::currentDateTime();
+    QVERIFY(store.put(draft).ok());
+    const QDateTime savedAt = store.draft(draft.key)->savedAt;
+    QVERIFY(savedAt.isValid());
+    QVERIFY(savedAt >= before && savedAt <= QDateTime::currentDateTime());
+}
+
+QTEST_GUILESS_MAIN(tst_DraftStore)
 #include "tst_draftstore.moc"

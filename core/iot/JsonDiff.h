@@ -3,6 +3,7 @@
 #include <QJsonObject>
 #include <QJsonValue>
 #include <QList>
+#include <QString>
 #include <QStringList>
 
 namespace thingdeck {
@@ -24,7 +25,13 @@ struct JsonChange
 /// (lexicographic by key, component by component).
 QList<JsonChange> diffJson(const QJsonObject &before, const QJsonObject &after);
 
-/// "state.desired.colour"; keys containing '.' or spaces, and empty keys, are quoted: ["a.b"].
+/// "state.desired.colour"; keys containing '.' or spaces or empty keys are quoted as ["a.b"]
+/// (so `state["a.b"].x`); a key with a quote, a bracket or a backslash is quoted too, its
+/// quotes and backslashes escaped as in JSON.
 QString jsonPathText(const QStringList &path);
+
+/// A value as one line of compact JSON (`21`, `"teal"`, `[1,2]`, `{"a":1}`, `null`), the way a
+/// diff or a message shows it; empty for an Undefined (absent) value.
+QString jsonValueText(const QJsonValue &value);
 
 } // namespace thingdeck

@@ -1,7 +1,5 @@
 #include "models/JsonDiffModel.h"
 
-#include "models/ShadowStateModel.h"
-
 #include <algorithm>
 
 namespace thingdeck {
@@ -10,14 +8,39 @@ struct JsonDiffModel::Node
 {
     QString key;
     QStringList path;
-    QJsonValue left;
-    QJsonValue right;
+    QJsonValue left;  ///< Undefined when only on the right
+    QJsonValue right; ///< Undefined when only on the left
     Kind kind = Kind::Unchanged;
     bool containsChanges = false;
     Node *parent = nullptr;
     int row = 0;
     std::vector<std::unique_ptr<Node>> children;
 };
+
+namespace {
+
+// The keys of whichever sides are objects, sorted, each once.
+QStringList childKeys(const QJsonValue &left, const QJsonValue &right)
+{
+    QStringList keys = left.toObject().keys() + right.toObject().keys();
+    std::sort(keys.begin(), keys.end());
+    keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+    return keys;
+}
+
+JsonDiffModel::Kind kindOf(const QJsonValue &left, const QJsonValue &right)
+{
+    if (left.isUndefined())
+        return JsonDiffModel::Kind::Added;
+    if (right.isUndefined())
+        return JsonDiffModel::Kind::Removed;
+    // Two objects are compared through their rows; anything else as a whole value.
+    if (!(left.isObject() && right.isObject()) && left != right)
+        return JsonDiffModel::Kind::Changed;
+    return JsonDiffModel::Kind::Unchanged;
+}
+
+} // namespace
 
 JsonDiffModel::JsonDiffModel(QObject *parent)
     : QAbstractItemModel(parent)
@@ -34,35 +57,30 @@ void JsonDiffModel::setDocuments(const QJsonObject &left, const QString &leftTit
     m_rightTitle = rightTitle;
     m_changes = diffJson(left, right);
     m_root = std::make_unique<Node>();
-    build(m_root.get(), left, right);
+    m_root->left = left;
+    m_root->right = right;
+    buildChildren(m_root.get());
     endResetModel();
-    emit headerDataChanged(Qt::Horizontal, LeftColumn, RightColumn);
 }
 
-void JsonDiffModel::build(Node *node, const QJsonValue &left, const QJsonValue &right)
+// An object on either side has its keys as rows, so an added or removed object can be opened
+// too; each row records whether anything under it differs.
+void JsonDiffModel::buildChildren(Node *node)
 {
-    QStringList keys = left.toObject().keys() + right.toObject().keys();
-    std::sort(keys.begin(), keys.end());
-    keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
-    for (const QString &key : std::as_const(keys)) {
+    const QJsonObject left = node->left.toObject();
+    const QJsonObject right = node->right.toObject();
+    for (const QString &key : childKeys(node->left, node->right)) {
         auto child = std::make_unique<Node>();
         child->key = key;
         child->path = node->path + QStringList{key};
-        child->left = left.isObject() ? left.toObject().value(key) : QJsonValue::Undefined;
-        child->right = right.isObject() ? right.toObject().value(key) : QJsonValue::Undefined;
+        child->left = node->left.isObject() ? left.value(key) : QJsonValue::Undefined;
+        child->right = node->right.isObject() ? right.value(key) : QJsonValue::Undefined;
+        child->kind = kindOf(child->left, child->right);
         child->parent = node;
         child->row = int(node->children.size());
-        if (child->left.isUndefined())
-            child->kind = Kind::Added;
-        else if (child->right.isUndefined())
-            child->kind = Kind::Removed;
-        else if (!(child->left.isObject() && child->right.isObject()) &&
-                 child->left != child->right)
-            child->kind = Kind::Changed;
-        if (child->left.isObject() || child->right.isObject())
-            build(child.get(), child->left, child->right);
-        const bool changedHere = child->kind != Kind::Unchanged || child->containsChanges;
-        node->containsChanges = node->containsChanges || changedHere;
+        buildChildren(child.get());
+        node->containsChanges =
+            node->containsChanges || child->kind != Kind::Unchanged || child->containsChanges;
         node->children.push_back(std::move(child));
     }
 }
@@ -82,32 +100,31 @@ QModelIndex JsonDiffModel::indexForPath(const QStringList &path) const
             return {};
         node = it->get();
     }
-    return node == m_root.get() ? QModelIndex()
-                                : createIndex(node->row, 0, const_cast<Node *>(node));
+    if (node == m_root.get())
+        return {};
+    return createIndex(node->row, KeyColumn, const_cast<Node *>(node));
 }
 
 QModelIndex JsonDiffModel::index(int row, int column, const QModelIndex &parent) const
 {
-    const Node *node = nodeOf(parent);
-    if (row < 0 || row >= int(node->children.size()) || column < 0 || column >= ColumnCount ||
-        (parent.isValid() && parent.column() != 0))
+    if (!hasIndex(row, column, parent))
         return {};
-    return createIndex(row, column, node->children[size_t(row)].get());
+    return createIndex(row, column, nodeOf(parent)->children[size_t(row)].get());
 }
 
 QModelIndex JsonDiffModel::parent(const QModelIndex &child) const
 {
     if (!child.isValid())
         return {};
-    const Node *node = nodeOf(child);
-    if (!node->parent || node->parent == m_root.get())
+    const Node *parentNode = nodeOf(child)->parent;
+    if (!parentNode || parentNode == m_root.get())
         return {};
-    return createIndex(node->parent->row, 0, node->parent);
+    return createIndex(parentNode->row, KeyColumn, const_cast<Node *>(parentNode));
 }
 
 int JsonDiffModel::rowCount(const QModelIndex &parent) const
 {
-    if (parent.isValid() && parent.column() != 0)
+    if (parent.isValid() && parent.column() != KeyColumn)
         return 0;
     return int(nodeOf(parent)->children.size());
 }
@@ -119,41 +136,63 @@ int JsonDiffModel::columnCount(const QModelIndex &) const
 
 QVariant JsonDiffModel::data(const QModelIndex &index, int role) const
 {
-    if (!index.isValid())
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid))
         return {};
     const Node *node = nodeOf(index);
     switch (role) {
+    case Qt::DisplayRole:
+        return displayText(node, index.column());
+    case Qt::ToolTipRole:
+        return toolTip(node, index.column());
     case KindRole:
         return int(node->kind);
     case ContainsChangesRole:
         return node->containsChanges;
     case PathRole:
         return node->path;
-    case Qt::DisplayRole: {
-        if (index.column() == KeyColumn)
-            return node->key;
-        const QJsonValue value = index.column() == LeftColumn ? node->left : node->right;
-        if (value.isObject() && !node->children.empty())
-            return QString();
-        return ShadowStateModel::valueText(value);
-    }
-    case Qt::ToolTipRole:
-        switch (node->kind) {
-        case Kind::Changed:
-            return tr("changed: %1 → %2")
-                .arg(ShadowStateModel::valueText(node->left),
-                     ShadowStateModel::valueText(node->right));
-        case Kind::Added:
-            return tr("only in %1").arg(m_rightTitle);
-        case Kind::Removed:
-            return tr("only in %1").arg(m_leftTitle);
-        case Kind::Unchanged:
-            return node->containsChanges ? tr("differences inside") : QVariant();
-        }
-        return {};
     default:
         return {};
     }
+}
+
+QString JsonDiffModel::displayText(const Node *node, int column) const
+{
+    if (column == KeyColumn)
+        return node->key;
+    const QJsonValue value = column == LeftColumn ? node->left : node->right;
+    // An object's keys are its rows; only an empty one shows itself.
+    if (value.isObject() && !value.toObject().isEmpty())
+        return QString();
+    return jsonValueText(value);
+}
+
+// The key column names the place and the difference; a value column gives the whole value
+// (an object's too), and for a changed row what it changed from and to.
+QString JsonDiffModel::toolTip(const Node *node, int column) const
+{
+    if (column == KeyColumn)
+        return jsonPathText(node->path) + QLatin1Char('\n') + kindText(node);
+    const QJsonValue value = column == LeftColumn ? node->left : node->right;
+    const QString title = column == LeftColumn ? m_leftTitle : m_rightTitle;
+    const QString whole = value.isUndefined() ? tr("Not in %1.").arg(title) : jsonValueText(value);
+    if (node->kind != Kind::Changed)
+        return whole;
+    return whole + QLatin1Char('\n') + kindText(node);
+}
+
+QString JsonDiffModel::kindText(const Node *node) const
+{
+    switch (node->kind) {
+    case Kind::Changed:
+        return tr("changed: %1 → %2").arg(jsonValueText(node->left), jsonValueText(node->right));
+    case Kind::Added:
+        return tr("added: only in %1").arg(m_rightTitle);
+    case Kind::Removed:
+        return tr("removed: only in %1").arg(m_leftTitle);
+    case Kind::Unchanged:
+        break;
+    }
+    return node->containsChanges ? tr("changes inside") : tr("unchanged");
 }
 
 QVariant JsonDiffModel::headerData(int section, Qt::Orientation orientation, int role) const
@@ -167,8 +206,9 @@ QVariant JsonDiffModel::headerData(int section, Qt::Orientation orientation, int
         return m_leftTitle;
     case RightColumn:
         return m_rightTitle;
+    default:
+        return {};
     }
-    return {};
 }
 
 } // namespace thingdeck

@@ -4,33 +4,38 @@
 
 #include <QAbstractItemModel>
 #include <QJsonObject>
+#include <QJsonValue>
 
 #include <memory>
 #include <vector>
 
 namespace thingdeck {
 
-/// Two JSON documents side by side as one tree: Key | left | right. Rows are the union of the
-/// keys, objects as children; arrays and scalars as compact JSON. Each row has a kind
-/// (unchanged, changed, added on the right, removed from the left), and an object row holding
-/// any difference says so (ContainsChangesRole) so that a view can expand just those paths.
+/// Two JSON documents side by side as one tree (e.g. two versions of a shadow document, or an
+/// edit against the server's newer document): Key | left | right. Rows are the union of the
+/// keys, sorted, with nested objects as children; arrays and scalars show as compact JSON.
+/// Each row has a Kind, and an object row holding any difference says so
+/// (ContainsChangesRole) so that a view can expand just those paths. Colours are the view's.
 class JsonDiffModel : public QAbstractItemModel
 {
     Q_OBJECT
 public:
     enum Column { KeyColumn, LeftColumn, RightColumn, ColumnCount };
+    /// KindRole: int of Kind; ContainsChangesRole: bool; PathRole: the row's keys (QStringList).
     enum Role { KindRole = Qt::UserRole + 1, ContainsChangesRole, PathRole };
+    /// How a row differs: Added is only on the right, Removed only on the left. An object on
+    /// both sides is Unchanged itself; its rows say what changed inside.
     enum class Kind { Unchanged, Changed, Added, Removed };
 
     explicit JsonDiffModel(QObject *parent = nullptr);
     ~JsonDiffModel() override;
 
-    /// Replaces both sides (one reset).
+    /// Replaces both sides (one model reset).
     void setDocuments(const QJsonObject &left, const QString &leftTitle, const QJsonObject &right,
                       const QString &rightTitle);
-    /// The differences shown: diffJson(left, right).
+    /// The differences shown (diffJson(left, right)).
     QList<JsonChange> changes() const { return m_changes; }
-    /// The row at `path` (column 0), or invalid.
+    /// Index of the row at `path` in column 0, or invalid.
     QModelIndex indexForPath(const QStringList &path) const;
 
     QModelIndex index(int row, int column, const QModelIndex &parent = {}) const override;
@@ -38,14 +43,18 @@ public:
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    /// Key and the two titles given to setDocuments().
     QVariant headerData(int section, Qt::Orientation orientation,
                         int role = Qt::DisplayRole) const override;
 
 private:
     struct Node;
 
-    void build(Node *node, const QJsonValue &left, const QJsonValue &right);
+    void buildChildren(Node *node);
     Node *nodeOf(const QModelIndex &index) const;
+    QString displayText(const Node *node, int column) const;
+    QString toolTip(const Node *node, int column) const;
+    QString kindText(const Node *node) const;
 
     std::unique_ptr<Node> m_root;
     QList<JsonChange> m_changes;

@@ -1,11 +1,13 @@
 #include "models/ShadowStateModel.h"
 
+#include "iot/JsonDiff.h"
+
 #include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QLocale>
 
 #include <algorithm>
+#include <vector>
 
 namespace thingdeck {
 
@@ -31,55 +33,61 @@ QJsonValue valueAt(const QJsonObject &root, const QStringList &path)
     return value;
 }
 
+/// Whether keys can be put under `path` of `root`: every value on the way is an object or
+/// absent, so nothing but missing objects would be created.
+bool canHoldKeys(const QJsonObject &root, const QStringList &path)
+{
+    QJsonValue value = root;
+    for (const QString &key : path) {
+        value = value.toObject().value(key);
+        if (value.isUndefined())
+            return true;
+        if (!value.isObject())
+            return false;
+    }
+    return true;
+}
+
 /// `root` with `value` at `path` (Undefined removes it), creating objects on the way.
 QJsonObject withValueAt(QJsonObject root, const QStringList &path, const QJsonValue &value)
 {
     if (path.isEmpty())
         return root;
     const QString &key = path.first();
-    if (path.size() == 1) {
-        if (value.isUndefined())
-            root.remove(key);
-        else
-            root.insert(key, value);
-        return root;
-    }
-    root.insert(key, withValueAt(root.value(key).toObject(), path.mid(1), value));
+    if (path.size() > 1)
+        root.insert(key, withValueAt(root.value(key).toObject(), path.mid(1), value));
+    else if (value.isUndefined())
+        root.remove(key);
+    else
+        root.insert(key, value);
     return root;
 }
 
-/// The newest `timestamp` in a metadata subtree (0 when none).
+/// The newest `timestamp` in a metadata subtree (0 when none); an array's metadata is an
+/// array of per-element metadata.
 qint64 newestTimestamp(const QJsonValue &metadata)
 {
-    if (metadata.isObject()) {
-        const QJsonObject object = metadata.toObject();
-        qint64 newest = object.value(QStringLiteral("timestamp")).toInteger();
-        for (auto it = object.begin(); it != object.end(); ++it) {
-            if (it.key() != QLatin1String("timestamp"))
-                newest = std::max(newest, newestTimestamp(it.value()));
-        }
-        return newest;
-    }
+    qint64 newest = 0;
     if (metadata.isArray()) {
-        qint64 newest = 0;
         for (const QJsonValue &item : metadata.toArray())
             newest = std::max(newest, newestTimestamp(item));
         return newest;
     }
-    return 0;
+    const QJsonObject object = metadata.toObject();
+    for (auto it = object.begin(); it != object.end(); ++it) {
+        const bool own = it.key() == QLatin1String("timestamp") && it.value().isDouble();
+        newest = std::max(newest, own ? it.value().toInteger() : newestTimestamp(it.value()));
+    }
+    return newest;
+}
+
+/// The exact local date-time of epoch seconds, locale-independent.
+QString exactTime(qint64 seconds)
+{
+    return QDateTime::fromSecsSinceEpoch(seconds).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
 }
 
 } // namespace
-
-QJsonValue ShadowStateModel::parseValueText(const QString &text)
-{
-    QJsonParseError error{};
-    const QJsonDocument parsed =
-        QJsonDocument::fromJson(QByteArray("[") + text.toUtf8() + QByteArray("]"), &error);
-    if (error.error == QJsonParseError::NoError && parsed.array().size() == 1)
-        return parsed.array().first();
-    return text;
-}
 
 ShadowStateModel::ShadowStateModel(QObject *parent)
     : QAbstractItemModel(parent)
@@ -91,25 +99,18 @@ ShadowStateModel::~ShadowStateModel() = default;
 
 QString ShadowStateModel::valueText(const QJsonValue &value)
 {
-    switch (value.type()) {
-    case QJsonValue::Undefined:
-        return QString();
-    case QJsonValue::Null:
-        return QStringLiteral("null");
-    case QJsonValue::Bool:
-        return value.toBool() ? QStringLiteral("true") : QStringLiteral("false");
-    case QJsonValue::Object:
-        return QString::fromUtf8(QJsonDocument(value.toObject()).toJson(QJsonDocument::Compact));
-    case QJsonValue::Array:
-        return QString::fromUtf8(QJsonDocument(value.toArray()).toJson(QJsonDocument::Compact));
-    case QJsonValue::Double:
-    case QJsonValue::String: {
-        // Through a one-element array, so numbers and escapes read as JSON writes them.
-        const QByteArray json = QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact);
-        return QString::fromUtf8(json.mid(1, json.size() - 2));
-    }
-    }
-    return QString();
+    return jsonValueText(value);
+}
+
+QJsonValue ShadowStateModel::parseValueText(const QString &text)
+{
+    // Inside an array, so that scalars parse too (QJsonDocument only takes arrays and objects).
+    QJsonParseError error{};
+    const QJsonDocument parsed =
+        QJsonDocument::fromJson(QByteArray("[") + text.toUtf8() + QByteArray("]"), &error);
+    if (error.error == QJsonParseError::NoError && parsed.array().size() == 1)
+        return parsed.array().first();
+    return text;
 }
 
 QString ShadowStateModel::relativeText(qint64 seconds)
@@ -117,11 +118,11 @@ QString ShadowStateModel::relativeText(qint64 seconds)
     seconds = std::max<qint64>(0, seconds);
     if (seconds < 60)
         return tr("%1 s ago").arg(seconds);
-    if (seconds < 3600)
+    if (seconds < 60 * 60)
         return tr("%1 min ago").arg(seconds / 60);
-    if (seconds < 86400)
-        return tr("%1 h ago").arg(seconds / 3600);
-    return tr("%1 d ago").arg(seconds / 86400);
+    if (seconds < 24 * 60 * 60)
+        return tr("%1 h ago").arg(seconds / (60 * 60));
+    return tr("%1 d ago").arg(seconds / (24 * 60 * 60));
 }
 
 void ShadowStateModel::setDocument(const ShadowDocument &document, bool keepEdit)
@@ -129,67 +130,34 @@ void ShadowStateModel::setDocument(const ShadowDocument &document, bool keepEdit
     m_document = document;
     m_delta = document.delta();
     if (!keepEdit)
-        m_edited = shownSection(m_section);
+        m_edited = documentSection();
     rebuild();
 }
 
 void ShadowStateModel::setEditableSection(ShadowSection section)
 {
+    if (section == m_section)
+        return;
     m_section = section;
-    m_edited = m_section == ShadowSection::Desired ? m_document.desired() : m_document.reported();
+    m_edited = documentSection();
     rebuild();
 }
 
-QJsonObject ShadowStateModel::shownSection(ShadowSection section) const
+QJsonObject ShadowStateModel::documentSection() const
 {
-    return section == ShadowSection::Desired ? m_document.desired() : m_document.reported();
+    return m_section == ShadowSection::Desired ? m_document.desired() : m_document.reported();
 }
 
 void ShadowStateModel::setEditedSection(const QJsonObject &section)
 {
     if (section == m_edited)
         return;
-    if (structureMatches(section)) {
-        m_edited = section;
-        if (rowCount() > 0) {
-            // Same rows: only values changed.
-            std::function<void(Node *)> touch = [&](Node *node) {
-                for (const auto &child : node->children) {
-                    emit dataChanged(indexOf(child.get(), 0), indexOf(child.get(), UpdatedColumn));
-                    touch(child.get());
-                }
-            };
-            touch(m_root.get());
-        }
-        return;
-    }
     m_edited = section;
-    rebuild();
+    syncChildren(m_root.get());
+    touchColumns(m_root.get(), KeyColumn, ColumnCount - 1, {});
 }
 
-// Whether rebuilding from `edited` would give the same rows.
-bool ShadowStateModel::structureMatches(const QJsonObject &edited) const
-{
-    const QJsonObject saved = m_edited;
-    auto *self = const_cast<ShadowStateModel *>(this);
-    Node probe;
-    self->m_edited = edited;
-    self->buildChildren(&probe);
-    self->m_edited = saved;
-    std::function<bool(const Node *, const Node *)> same = [&](const Node *a, const Node *b) {
-        if (a->children.size() != b->children.size())
-            return false;
-        for (size_t i = 0; i < a->children.size(); ++i) {
-            if (a->children[i]->key != b->children[i]->key ||
-                !same(a->children[i].get(), b->children[i].get()))
-                return false;
-        }
-        return true;
-    };
-    return same(&probe, m_root.get());
-}
-
-void ShadowStateModel::setEdited(QJsonObject edited)
+void ShadowStateModel::edit(const QJsonObject &edited)
 {
     setEditedSection(edited);
     emit editedSectionChanged(m_edited);
@@ -198,24 +166,20 @@ void ShadowStateModel::setEdited(QJsonObject edited)
 bool ShadowStateModel::addKey(const QModelIndex &parent, const QString &key,
                               const QJsonValue &value)
 {
-    if (key.isEmpty())
-        return false;
     const QStringList parentPath = parent.isValid() ? nodeOf(parent)->path : QStringList();
-    const QJsonValue container = valueAt(m_edited, parentPath);
-    if (!parentPath.isEmpty() && !container.isObject() && !container.isUndefined())
+    if (key.isEmpty() || value.isUndefined() || !canHoldKeys(m_edited, parentPath) ||
+        valueAt(m_edited, parentPath).toObject().contains(key))
         return false;
-    if (container.toObject().contains(key))
-        return false;
-    setEdited(withValueAt(m_edited, parentPath + QStringList{key}, value));
+    edit(withValueAt(m_edited, parentPath + QStringList{key}, value));
     return true;
 }
 
 bool ShadowStateModel::removeKey(const QModelIndex &index)
 {
-    const Node *node = nodeOf(index);
-    if (!node || node == m_root.get() || valueAt(m_edited, node->path).isUndefined())
+    const Node *node = index.isValid() ? nodeOf(index) : nullptr;
+    if (!node || valueAt(m_edited, node->path).isUndefined())
         return false;
-    setEdited(withValueAt(m_edited, node->path, QJsonValue::Undefined));
+    edit(withValueAt(m_edited, node->path, QJsonValue::Undefined));
     return true;
 }
 
@@ -227,14 +191,19 @@ void ShadowStateModel::setNow(std::function<qint64()> now)
 
 void ShadowStateModel::refreshTimes()
 {
-    std::function<void(Node *)> touch = [&](Node *node) {
-        for (const auto &child : node->children) {
-            const QModelIndex cell = indexOf(child.get(), UpdatedColumn);
-            emit dataChanged(cell, cell, {Qt::DisplayRole, Qt::ToolTipRole});
-            touch(child.get());
-        }
-    };
-    touch(m_root.get());
+    touchColumns(m_root.get(), UpdatedColumn, UpdatedColumn, {Qt::DisplayRole, Qt::ToolTipRole});
+}
+
+// One dataChanged per parent over its children's columns first..last, the whole tree down.
+void ShadowStateModel::touchColumns(Node *node, int first, int last, const QList<int> &roles)
+{
+    if (node->children.empty())
+        return;
+    const int lastRow = int(node->children.size()) - 1;
+    emit dataChanged(indexOf(node->children.front().get(), first),
+                     indexOf(node->children[size_t(lastRow)].get(), last), roles);
+    for (const auto &child : node->children)
+        touchColumns(child.get(), first, last, roles);
 }
 
 void ShadowStateModel::rebuild()
@@ -245,32 +214,75 @@ void ShadowStateModel::rebuild()
     endResetModel();
 }
 
-void ShadowStateModel::buildChildren(Node *node)
+// The rows under `path`: the keys of the edit, of the desired and of the reported section there
+// (the document's own editable section keeps a removed key's row).
+QStringList ShadowStateModel::childKeys(const QStringList &path) const
 {
-    // What each column shows, plus the document's own editable section so that removed keys
-    // keep their (struck-out) row.
-    const QList<QJsonValue> sides{
-        valueAt(m_section == ShadowSection::Desired ? m_edited : m_document.desired(), node->path),
-        valueAt(m_section == ShadowSection::Reported ? m_edited : m_document.reported(),
-                node->path),
-        valueAt(shownSection(m_section), node->path)};
     QStringList keys;
-    for (const QJsonValue &side : sides) {
-        if (side.isObject() || (node->path.isEmpty() && side.isObject()))
-            keys += side.toObject().keys();
+    for (const QJsonObject &side : {m_edited, m_document.desired(), m_document.reported()}) {
+        const QJsonValue value = valueAt(side, path);
+        if (value.isObject())
+            keys += value.toObject().keys();
     }
     std::sort(keys.begin(), keys.end());
     keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+    return keys;
+}
+
+std::unique_ptr<ShadowStateModel::Node> ShadowStateModel::makeNode(Node *parent,
+                                                                   const QString &key) const
+{
+    auto node = std::make_unique<Node>();
+    node->key = key;
+    node->path = parent->path + QStringList{key};
+    node->parent = parent;
+    buildChildren(node.get());
+    return node;
+}
+
+void ShadowStateModel::buildChildren(Node *node) const
+{
     node->children.clear();
-    for (const QString &key : std::as_const(keys)) {
-        auto child = std::make_unique<Node>();
-        child->key = key;
-        child->path = node->path + QStringList{key};
-        child->parent = node;
-        child->row = int(node->children.size());
-        buildChildren(child.get());
-        node->children.push_back(std::move(child));
+    for (const QString &key : childKeys(node->path)) {
+        node->children.push_back(makeNode(node, key));
+        node->children.back()->row = int(node->children.size()) - 1;
     }
+}
+
+// Brings the rows under `node` in line with the current sections by removing and inserting
+// rows (children are sorted, so the surviving rows are in order already).
+void ShadowStateModel::syncChildren(Node *node)
+{
+    const QStringList wanted = childKeys(node->path);
+    for (int row = int(node->children.size()) - 1; row >= 0; --row) {
+        if (!std::binary_search(wanted.begin(), wanted.end(), node->children[size_t(row)]->key))
+            removeChild(node, row);
+    }
+    for (int row = 0; row < int(wanted.size()); ++row) {
+        if (row >= int(node->children.size()) || node->children[size_t(row)]->key != wanted[row])
+            insertChild(node, row, wanted[row]);
+    }
+    for (const auto &child : node->children)
+        syncChildren(child.get());
+}
+
+void ShadowStateModel::insertChild(Node *node, int row, const QString &key)
+{
+    auto child = makeNode(node, key);
+    beginInsertRows(indexOf(node, KeyColumn), row, row);
+    node->children.insert(node->children.begin() + row, std::move(child));
+    for (size_t i = size_t(row); i < node->children.size(); ++i)
+        node->children[i]->row = int(i);
+    endInsertRows();
+}
+
+void ShadowStateModel::removeChild(Node *node, int row)
+{
+    beginRemoveRows(indexOf(node, KeyColumn), row, row);
+    node->children.erase(node->children.begin() + row);
+    for (size_t i = size_t(row); i < node->children.size(); ++i)
+        node->children[i]->row = int(i);
+    endRemoveRows();
 }
 
 ShadowStateModel::Node *ShadowStateModel::nodeOf(const QModelIndex &index) const
@@ -292,38 +304,49 @@ int ShadowStateModel::editableColumn() const
 
 QJsonValue ShadowStateModel::cell(const Node *node, int column) const
 {
+    if (column == editableColumn())
+        return valueAt(m_edited, node->path);
     if (column == DesiredColumn)
-        return valueAt(m_section == ShadowSection::Desired ? m_edited : m_document.desired(),
-                       node->path);
+        return valueAt(m_document.desired(), node->path);
     if (column == ReportedColumn)
-        return valueAt(m_section == ShadowSection::Reported ? m_edited : m_document.reported(),
-                       node->path);
+        return valueAt(m_document.reported(), node->path);
     return QJsonValue::Undefined;
+}
+
+QJsonValue ShadowStateModel::original(const Node *node) const
+{
+    return valueAt(documentSection(), node->path);
+}
+
+bool ShadowStateModel::isEdited(const Node *node) const
+{
+    return valueAt(m_edited, node->path) != original(node);
+}
+
+bool ShadowStateModel::isRemoved(const Node *node) const
+{
+    return valueAt(m_edited, node->path).isUndefined() && !original(node).isUndefined();
 }
 
 QModelIndex ShadowStateModel::index(int row, int column, const QModelIndex &parent) const
 {
-    const Node *node = nodeOf(parent);
-    if (!node || row < 0 || row >= int(node->children.size()) || column < 0 ||
-        column >= ColumnCount || (parent.isValid() && parent.column() != 0))
+    if (!hasIndex(row, column, parent))
         return {};
-    return createIndex(row, column, node->children[size_t(row)].get());
+    return createIndex(row, column, nodeOf(parent)->children[size_t(row)].get());
 }
 
 QModelIndex ShadowStateModel::parent(const QModelIndex &child) const
 {
-    const Node *node = nodeOf(child);
-    if (!child.isValid() || !node || !node->parent)
+    if (!child.isValid())
         return {};
-    return indexOf(node->parent, 0);
+    return indexOf(nodeOf(child)->parent, KeyColumn);
 }
 
 int ShadowStateModel::rowCount(const QModelIndex &parent) const
 {
-    if (parent.isValid() && parent.column() != 0)
+    if (parent.isValid() && parent.column() != KeyColumn)
         return 0;
-    const Node *node = nodeOf(parent);
-    return node ? int(node->children.size()) : 0;
+    return int(nodeOf(parent)->children.size());
 }
 
 int ShadowStateModel::columnCount(const QModelIndex &) const
@@ -333,85 +356,94 @@ int ShadowStateModel::columnCount(const QModelIndex &) const
 
 QVariant ShadowStateModel::data(const QModelIndex &index, int role) const
 {
-    const Node *node = nodeOf(index);
-    if (!index.isValid() || !node)
+    if (!index.isValid())
         return {};
-    const int column = index.column();
-    const QJsonValue original = valueAt(shownSection(m_section), node->path);
-    const QJsonValue edited = valueAt(m_edited, node->path);
-    const bool removed = edited.isUndefined() && !original.isUndefined();
-    const bool changed = edited != original;
+    const Node *node = nodeOf(index);
     switch (role) {
     case PathRole:
         return node->path;
     case InDeltaRole:
         return !valueAt(m_delta, node->path).isUndefined();
     case EditedRole:
-        return changed;
+        return isEdited(node);
     case RemovedRole:
-        return removed;
+        return isRemoved(node);
     case ValueRole:
-        return QVariant::fromValue(cell(node, column));
+        return QVariant(cell(node, index.column()));
     case Qt::DisplayRole:
-    case Qt::EditRole: {
-        if (column == KeyColumn)
-            return node->key;
-        if (column == UpdatedColumn) {
-            if (role == Qt::EditRole)
-                return {};
-            const qint64 newest =
-                std::max(newestTimestamp(valueAt(m_document.desiredMetadata(), node->path)),
-                         newestTimestamp(valueAt(m_document.reportedMetadata(), node->path)));
-            return newest > 0 ? relativeText(m_now() - newest) : QString();
-        }
-        QJsonValue value = cell(node, column);
-        if (column == editableColumn() && removed)
-            value = original; // shown struck out
-        if (value.isObject() && role == Qt::DisplayRole)
-            return QString(); // its keys are the children
-        return valueText(value);
-    }
-    case Qt::ToolTipRole: {
-        if (column == UpdatedColumn) {
-            QStringList lines;
-            const QLocale locale;
-            const qint64 desired =
-                newestTimestamp(valueAt(m_document.desiredMetadata(), node->path));
-            const qint64 reported =
-                newestTimestamp(valueAt(m_document.reportedMetadata(), node->path));
-            if (desired > 0)
-                lines.append(tr("desired: %1")
-                                 .arg(locale.toString(QDateTime::fromSecsSinceEpoch(desired),
-                                                      QLocale::LongFormat)));
-            if (reported > 0)
-                lines.append(tr("reported: %1")
-                                 .arg(locale.toString(QDateTime::fromSecsSinceEpoch(reported),
-                                                      QLocale::LongFormat)));
-            return lines.join(QLatin1Char('\n'));
-        }
-        if (column == editableColumn() && removed)
-            return tr("Removed: sent as null when applied");
-        if (column == editableColumn() && changed)
-            return tr("Edited (was %1)")
-                .arg(original.isUndefined() ? tr("absent") : valueText(original));
-        if (column == KeyColumn && !valueAt(m_delta, node->path).isUndefined())
-            return tr("In the delta: desired differs from reported");
-        return {};
-    }
+    case Qt::EditRole:
+        return cellText(node, index.column(), role);
+    case Qt::ToolTipRole:
+        return toolTip(node, index.column());
     default:
         return {};
     }
+}
+
+QVariant ShadowStateModel::cellText(const Node *node, int column, int role) const
+{
+    if (column == KeyColumn)
+        return node->key;
+    if (column == UpdatedColumn)
+        return role == Qt::DisplayRole ? QVariant(updatedText(node)) : QVariant();
+    // A removed key still shows its old value (the view strikes it out).
+    const QJsonValue value =
+        column == editableColumn() && isRemoved(node) ? original(node) : cell(node, column);
+    // An object's keys are its children; only an empty one shows itself.
+    if (role == Qt::DisplayRole && value.isObject() && !value.toObject().isEmpty())
+        return QString();
+    return valueText(value);
+}
+
+QString ShadowStateModel::updatedText(const Node *node) const
+{
+    const qint64 newest =
+        std::max(newestTimestamp(valueAt(m_document.desiredMetadata(), node->path)),
+                 newestTimestamp(valueAt(m_document.reportedMetadata(), node->path)));
+    return newest > 0 ? relativeText(m_now() - newest) : QString();
+}
+
+// The newest side first, so the first line explains the relative time.
+QString ShadowStateModel::updatedToolTip(const Node *node) const
+{
+    const qint64 desired = newestTimestamp(valueAt(m_document.desiredMetadata(), node->path));
+    const qint64 reported = newestTimestamp(valueAt(m_document.reportedMetadata(), node->path));
+    QStringList lines;
+    if (desired > 0)
+        lines.append(tr("Desired updated %1").arg(exactTime(desired)));
+    if (reported > 0) {
+        const QString line = tr("Reported updated %1").arg(exactTime(reported));
+        if (reported > desired)
+            lines.prepend(line);
+        else
+            lines.append(line);
+    }
+    return lines.join(QLatin1Char('\n'));
+}
+
+QString ShadowStateModel::toolTip(const Node *node, int column) const
+{
+    if (column == UpdatedColumn)
+        return updatedToolTip(node);
+    if (column == editableColumn() && isRemoved(node))
+        return tr("Removed: sent as null when applied");
+    if (column == editableColumn() && isEdited(node)) {
+        const QJsonValue was = original(node);
+        return tr("Edited (was %1)").arg(was.isUndefined() ? tr("absent") : valueText(was));
+    }
+    if (column == KeyColumn && !valueAt(m_delta, node->path).isUndefined())
+        return tr("In the delta: desired differs from reported");
+    return QString();
 }
 
 bool ShadowStateModel::setData(const QModelIndex &index, const QVariant &value, int role)
 {
     if (role != Qt::EditRole || !(flags(index) & Qt::ItemIsEditable))
         return false;
-    const Node *node = nodeOf(index);
+    const QStringList path = nodeOf(index)->path;
     const QJsonValue parsed = parseValueText(value.toString());
-    if (valueAt(m_edited, node->path) == parsed)
-        return false;
-    setEdited(withValueAt(m_edited, node->path, parsed));
+    if (valueAt(m_edited, path) != parsed)
+        edit(withValueAt(m_edited, path, parsed));
     return true;
 }
 
@@ -421,7 +453,8 @@ Qt::ItemFlags ShadowStateModel::flags(const QModelIndex &index) const
         return Qt::NoItemFlags;
     Qt::ItemFlags flags = Qt::ItemIsEnabled | Qt::ItemIsSelectable;
     const Node *node = nodeOf(index);
-    if (index.column() == editableColumn() && !valueAt(m_edited, node->path).isObject())
+    if (index.column() == editableColumn() && !valueAt(m_edited, node->path).isObject() &&
+        canHoldKeys(m_edited, node->path.mid(0, node->path.size() - 1)))
         flags |= Qt::ItemIsEditable;
     return flags;
 }
@@ -443,12 +476,15 @@ QVariant ShadowStateModel::headerData(int section, Qt::Orientation orientation, 
         return tr("Reported");
     case UpdatedColumn:
         return tr("Updated");
+    default:
+        return {};
     }
-    return {};
 }
 
 QModelIndex ShadowStateModel::indexForPath(const QStringList &path, int column) const
 {
+    if (path.isEmpty() || column < 0 || column >= ColumnCount)
+        return {};
     const Node *node = m_root.get();
     for (const QString &key : path) {
         const auto it = std::find_if(node->children.begin(), node->children.end(),

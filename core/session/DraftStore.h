@@ -22,7 +22,7 @@ struct ShadowDraftKey
     bool operator==(const ShadowDraftKey &) const = default;
 };
 
-/// An unapplied shadow edit, kept as typed.
+/// An unapplied shadow edit, kept as typed, with the version it was based on.
 struct ShadowDraft
 {
     ShadowDraftKey key;
@@ -30,7 +30,7 @@ struct ShadowDraft
     QString text;             ///< the editor's text as typed (may be invalid JSON)
     qint64 baseVersion = 0;   ///< the version the edit was based on
     QJsonObject baseDocument; ///< ShadowDocument::toJson() of that version
-    QDateTime savedAt;
+    QDateTime savedAt;        ///< when it was stored; put() fills in now when invalid
     bool operator==(const ShadowDraft &) const = default;
 };
 
@@ -47,31 +47,43 @@ public:
 
     explicit DraftStore(QString directory, QObject *parent = nullptr);
 
-    /// Reads the stored drafts. A damaged file is moved aside (named in the error) and the
-    /// store starts empty; a missing file is no error.
+    /// Reads the stored drafts, replacing those in memory. A damaged file (or one of another
+    /// format) is moved aside, named in the error, and the store starts empty; a missing file
+    /// is no error. Errors are sentences.
     Result<bool, QString> load();
-    /// Stores `draft` (replacing the one with its key) and writes the file.
+    /// Stores `draft` as the newest (replacing the one with its key, dropping the oldest beyond
+    /// kMaxDrafts) and writes the file at once, atomically. A text over kMaxTextBytes is
+    /// refused and nothing changes; when writing fails the draft is still kept in memory.
     Result<bool, QString> put(const ShadowDraft &draft);
+    /// Forgets the draft of `key` (no error when there is none) and writes the file.
     Result<bool, QString> remove(const ShadowDraftKey &key);
+    /// The draft of `key`, nullopt when there is none.
     std::optional<ShadowDraft> draft(const ShadowDraftKey &key) const;
-    /// Newest first.
+    /// All drafts, newest first.
     QList<ShadowDraft> drafts() const;
-    /// The drafts of one thing (any shadow) on one connection.
+    /// The drafts of one thing (any shadow) on one connection, newest first.
     QList<ShadowDraft> draftsFor(const QString &connection, const QString &thing) const;
-    /// Cheap: called for every visible row of the thing browser.
+    /// Whether the thing has a draft on any of its shadows. Two hash look-ups: the thing browser
+    /// calls it for every row it paints.
     bool hasDraft(const QString &connection, const QString &thing) const;
+    /// The drafts file: `drafts.json` in the store's directory.
     QString filePath() const;
 
 Q_SIGNALS:
+    /// The drafts changed (put, remove, load).
     void changed();
 
 private:
+    Result<bool, QString> read(const QByteArray &bytes);
+    Result<bool, QString> moveAside(const QString &why);
     Result<bool, QString> write();
+    Result<bool, QString> makeDirectory() const;
     void reindex();
 
     QString m_directory;
-    QList<ShadowDraft> m_drafts;            ///< newest first
-    QHash<QString, int> m_thingsWithDrafts; ///< "connection\nthing" -> number of drafts
+    QList<ShadowDraft> m_drafts; ///< newest first
+    /// connection -> thing -> how many of its shadows have a draft.
+    QHash<QString, QHash<QString, int>> m_index;
 };
 
 } // namespace thingdeck
