@@ -2,6 +2,7 @@
 #include "UnixSignalWatcher.h"
 #include "cli/CliInvocation.h"
 #include "cli/CliRunner.h"
+#include "tls/OpenSslProcess.h"
 
 #include <QCoreApplication>
 #include <QLoggingCategory>
@@ -11,6 +12,7 @@ using namespace thingdeck;
 
 int main(int argc, char *argv[])
 {
+    thingdeck::keepOpenSslStateUntilExit();
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("thingdeck-cli"));
     // Errors reach the user once, as the command's own one-line message; the core's progress

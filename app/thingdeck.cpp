@@ -8,6 +8,7 @@
 #include "session/SandboxLauncher.h"
 #include "session/SecretStore.h"
 #include "session/Settings.h"
+#include "tls/OpenSslProcess.h"
 #include "workspace/LaunchOptions.h"
 #include "workspace/Workspace.h"
 
@@ -56,6 +57,7 @@ QStringList rawArguments(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    thingdeck::keepOpenSslStateUntilExit();
     const LaunchOptions options = LaunchOptions::parse(rawArguments(argc, argv));
     if (options.action == LaunchOptions::Action::Help) {
         QTextStream(stdout) << LaunchOptions::helpText();

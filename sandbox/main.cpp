@@ -2,6 +2,7 @@
 #include "Sandbox.h"
 #include "SandboxOptions.h"
 #include "UnixSignalWatcher.h"
+#include "tls/OpenSslProcess.h"
 
 #include <QCoreApplication>
 #include <QTextStream>
@@ -10,6 +11,7 @@ using namespace thingdeck;
 
 int main(int argc, char *argv[])
 {
+    thingdeck::keepOpenSslStateUntilExit();
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("thingdeck-sandbox"));
     QTextStream out(stdout);
