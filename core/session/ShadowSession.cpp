@@ -206,34 +206,16 @@ Result<bool, QString> ShadowSession::createNamedShadow(const QString &name)
     if (m_names.contains(name))
         return fail(
             QStringLiteral("%1 already has a shadow named %2.").arg(m_thing->toString(), name));
-    const quint64 generation = ++m_generation;
+    ++m_generation;
     m_shadow = shadow.value();
     m_history.clear();
     m_current.reset();
-    m_applying = true;
+    m_applying = false; // an update of the previous shadow no longer counts
     emit historyChanged();
     emit currentChanged();
     follow();
     setState(State::Loading);
-    const QString token = newClientToken();
-    const QJsonObject document{
-        {key("state"), QJsonObject{{key("desired"), QJsonObject{}}}},
-        {key("clientToken"), token},
-    };
-    m_client->updateShadow(*m_thing, m_shadow, document, std::nullopt, this,
-                           [this, generation, token](const Result<ShadowAccepted, IotError> &r) {
-                               if (generation != m_generation)
-                                   return;
-                               m_applying = false;
-                               if (!r.ok()) {
-                                   setState(State::Missing);
-                                   emit operationFailed(r.error().toString());
-                                   return;
-                               }
-                               m_acceptedTokens.insert(r.value().version, token);
-                               listNames(generation);
-                               fetch(generation, false);
-                           });
+    createOpenShadow();
     return true;
 }
 
@@ -254,6 +236,8 @@ void ShadowSession::createOpenShadow()
                                    return;
                                m_applying = false;
                                if (!r.ok()) {
+                                   if (m_state == State::Loading) // a new named shadow
+                                       setState(State::Missing);
                                    emit operationFailed(r.error().toString());
                                    return;
                                }
