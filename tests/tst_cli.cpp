@@ -3,7 +3,7 @@
 // pipe and ended by a signal.
 #include "SandboxProcess.h"
 #include "UnixSignalWatcher.h"
-#include "cli/MessageLineFormatter.h"
+#include "mqtt/MessageLineFormatter.h"
 #include "mqtt/MqttConnection.h"
 
 #include <QElapsedTimer>
@@ -655,7 +655,7 @@ private Q_SLOTS:
         QFETCH(QByteArray, payload);
         QFETCH(bool, utf8);
         QCOMPARE(MessageLineFormatter::isValidUtf8(payload), utf8);
-        MqttMessage m{0, QStringLiteral("t/\"q\""), payload, 1795700000123, 1, true, false};
+        MqttMessage m{0, QStringLiteral("t/\"q\""), payload, 1795700000123, 1, true, false, {}};
         QByteArray line;
         MessageLineFormatter::append(m, line);
         QVERIFY(line.endsWith('\n'));

@@ -146,6 +146,30 @@ private Q_SLOTS:
         QCOMPARE(ids(model), idRange(201, 1200));
     }
 
+    void pausedModelStandsStill()
+    {
+        MessageStore store;
+        MessageTableModel model(&store);
+        QAbstractItemModelTester tester(&model, kFatal);
+        store.append(batch(10));
+        model.flush();
+        QCOMPARE(model.rowCount(), 10);
+        QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
+        model.setPaused(true);
+        QVERIFY(model.isPaused());
+        store.append(batch(25, 10));
+        QVERIFY(!model.hasPendingChanges()); // no timer while paused
+        model.flush();                       // and no change even when asked
+        QCOMPARE(model.rowCount(), 10);
+        QCOMPARE(model.pendingCount(), 25u);
+        QCOMPARE(inserted.count(), 0);
+        model.setPaused(false); // resuming catches up at once
+        QCOMPARE(model.rowCount(), 35);
+        QCOMPARE(model.pendingCount(), 0u);
+        QCOMPARE(inserted.count(), 1);
+        QCOMPARE(ids(model), idRange(1, 35));
+    }
+
     void timerArmedOnlyWhenPending()
     {
         MessageStore store;

@@ -7,11 +7,14 @@
 #include "aws/CredentialChain.h"
 #include "mqtt/MqttConnection.h"
 
+#include "mqtt/MessageStore.h"
+
 #include <QElapsedTimer>
 #include <QRandomGenerator>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThread>
 
 using namespace thingdeck;
 
@@ -109,6 +112,29 @@ private:
         QCOMPARE(got.size(), 1);
         QCOMPARE(got.first().topic, topicName);
         QCOMPARE(got.first().payload, payload);
+    }
+
+    static MqttConnectOptions::Version versionOf(bool v5)
+    {
+        return v5 ? MqttConnectOptions::Version::Mqtt5 : MqttConnectOptions::Version::Mqtt311;
+    }
+
+    // Connected and subscribed to `filterText`, or a failed test.
+    static MqttSubscription *subscribed(MqttConnection &c, const char *filterText, int qos)
+    {
+        MqttSubscription *sub = c.subscribe(filter(filterText), qos);
+        [&] {
+            QTRY_COMPARE_WITH_TIMEOUT(sub->state(), MqttSubscription::State::Subscribed, 10000);
+        }();
+        return sub;
+    }
+
+    static quint64 sentId(const Result<quint64, QString> &sent)
+    {
+        [&] {
+            QVERIFY2(sent.ok(), qPrintable(sent.ok() ? QString() : sent.error()));
+        }();
+        return sent.ok() ? sent.value() : 0;
     }
 
     // The states a spy saw, in order.
@@ -516,6 +542,248 @@ private Q_SLOTS:
         QVERIFY2(batches < kCount, "messages must arrive in batches, not one call each");
         QCOMPARE(subscriber.droppedMessages(), quint64(0));
         qInfo() << kCount << "messages in" << batches << "batches";
+    }
+
+    void sendReportsPublishFinished_data()
+    {
+        QTest::addColumn<int>("qos");
+        QTest::addColumn<bool>("v5");
+        QTest::newRow("QoS 1, MQTT 3.1.1 (PUBACK)") << 1 << false;
+        QTest::newRow("QoS 0, MQTT 3.1.1 (written)") << 0 << false;
+        QTest::newRow("QoS 1, MQTT 5 (PUBACK)") << 1 << true;
+        QTest::newRow("QoS 0, MQTT 5 (written)") << 0 << true;
+    }
+
+    void sendReportsPublishFinished()
+    {
+        QFETCH(int, qos);
+        QFETCH(bool, v5);
+        MqttConnectOptions options = deviceOptions(kDevice);
+        options.version = versionOf(v5);
+        MqttConnection c;
+        connectAndWait(c, options);
+        QSignalSpy finished(&c, &MqttConnection::publishFinished);
+        QSignalSpy published(&c, &MqttConnection::messagePublished);
+        const quint64 first = sentId(c.send(topic("dt/outcome/a"), "1", qos, false));
+        const quint64 second = sentId(c.send(topic("dt/outcome/b"), "2", qos, false));
+        QCOMPARE(first, quint64(1));
+        QCOMPARE(second, quint64(2));
+        QCOMPARE(published.size(), 2);
+        QCOMPARE(published.at(1).first().value<MqttMessage>().qos, quint8(qos));
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 2, 10000);
+        for (int i = 0; i < 2; ++i) {
+            QCOMPARE(finished.at(i).at(0).value<quint64>(), quint64(i + 1));
+            QVERIFY2(finished.at(i).at(1).toBool(), qPrintable(finished.at(i).at(2).toString()));
+            QVERIFY(finished.at(i).at(2).toString().isEmpty());
+        }
+        // publish() goes through send(): it takes the next id and is reported as well.
+        QVERIFY(c.publish(topic("dt/outcome/c"), "3", qos, false).ok());
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 3, 10000);
+        QCOMPARE(finished.at(2).at(0).value<quint64>(), quint64(3));
+        QTest::qWait(200);
+        QCOMPARE(finished.size(), 3); // once each
+    }
+
+    void sendWhileDisconnectedIsAnErrorWithoutAnId()
+    {
+        MqttConnection c;
+        QSignalSpy finished(&c, &MqttConnection::publishFinished);
+        const auto sent = c.send(topic("dt/x"), "1", 1, false);
+        QVERIFY(!sent.ok());
+        QVERIFY(sent.error().contains(QStringLiteral("Not connected")));
+        connectAndWait(c, deviceOptions(kDevice));
+        QCOMPARE(sentId(c.send(topic("dt/x"), "1", 1, false)), quint64(1));
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 10000);
+    }
+
+    void mqtt5PropertiesRoundTrip()
+    {
+        MqttConnectOptions options = deviceOptions(kDevice);
+        options.version = MqttConnectOptions::Version::Mqtt5;
+        MqttConnection subscriber5;
+        connectAndWait(subscriber5, options);
+        subscribed(subscriber5, "dt/props/#", 1);
+        MqttConnection subscriber311;
+        connectAndWait(subscriber311, deviceOptions(kDevice));
+        subscribed(subscriber311, "dt/props/#", 1);
+        MqttConnectOptions publisherOptions = deviceOptions(kOther);
+        publisherOptions.version = MqttConnectOptions::Version::Mqtt5;
+        MqttConnection publisher;
+        connectAndWait(publisher, publisherOptions);
+        QSignalSpy got5(&subscriber5, &MqttConnection::messagesReceived);
+        QSignalSpy got311(&subscriber311, &MqttConnection::messagesReceived);
+        QSignalSpy published(&publisher, &MqttConnection::messagePublished);
+
+        MqttProperties sent;
+        sent.contentType = QStringLiteral("application/json; charset=utf-8");
+        sent.responseTopic = QStringLiteral("dt/reply/lamp-2");
+        sent.correlationData = QByteArray("\x00\x01\xfe\xff corr", 9);
+        sent.messageExpirySeconds = 3600;
+        sent.payloadFormatIndicator = 1;
+        sent.userProperties = {{QStringLiteral("trace"), QStringLiteral("abc-123")},
+                               {QStringLiteral("Grüße"), QStringLiteral("ünïcode")},
+                               {QStringLiteral("trace"), QStringLiteral("second")}};
+        sentId(publisher.send(topic("dt/props/x"), "{\"on\":true}", 1, false, sent));
+        QCOMPARE(published.size(), 1);
+        const auto own = published.first().first().value<MqttMessage>();
+        QVERIFY(own.properties);
+        QCOMPARE(*own.properties, sent);
+
+        QTRY_VERIFY_WITH_TIMEOUT(!got5.isEmpty() && !got311.isEmpty(), 10000);
+        const MqttMessage m5 = got5.first().first().value<MqttMessageBatch>().first();
+        QCOMPARE(m5.payload, QByteArray("{\"on\":true}"));
+        QVERIFY(m5.properties);
+        MqttProperties received = *m5.properties;
+        // The broker forwards the time left, which may have ticked by a second.
+        QVERIFY2(received.messageExpirySeconds >= 3590 && received.messageExpirySeconds <= 3600,
+                 qPrintable(QString::number(received.messageExpirySeconds)));
+        received.messageExpirySeconds = sent.messageExpirySeconds;
+        QCOMPARE(received.contentType, sent.contentType);
+        QCOMPARE(received.responseTopic, sent.responseTopic);
+        QCOMPARE(received.correlationData, sent.correlationData);
+        QCOMPARE(received.payloadFormatIndicator, 1);
+        QCOMPARE(received.userProperties, sent.userProperties);
+        QCOMPARE(received, sent);
+        const MqttMessage m311 = got311.first().first().value<MqttMessageBatch>().first();
+        QCOMPARE(m311.payload, m5.payload);
+        QVERIFY(!m311.properties);
+    }
+
+    void propertiesAbsentWithoutThem_data()
+    {
+        QTest::addColumn<bool>("publisherV5");
+        QTest::addColumn<bool>("withProperties");
+        QTest::newRow("MQTT 5 publisher, no properties") << true << false;
+        QTest::newRow("MQTT 3.1.1 publisher, properties not sent") << false << true;
+    }
+
+    void propertiesAbsentWithoutThem()
+    {
+        QFETCH(bool, publisherV5);
+        QFETCH(bool, withProperties);
+        MqttConnectOptions options = deviceOptions(kDevice);
+        options.version = MqttConnectOptions::Version::Mqtt5;
+        MqttConnection subscriber;
+        connectAndWait(subscriber, options);
+        subscribed(subscriber, "dt/noprops/#", 1);
+        MqttConnectOptions publisherOptions = deviceOptions(kOther);
+        publisherOptions.version = versionOf(publisherV5);
+        MqttConnection publisher;
+        connectAndWait(publisher, publisherOptions);
+        QSignalSpy got(&subscriber, &MqttConnection::messagesReceived);
+        QSignalSpy published(&publisher, &MqttConnection::messagePublished);
+        MqttProperties properties;
+        if (withProperties)
+            properties.contentType = QStringLiteral("text/plain");
+        sentId(publisher.send(topic("dt/noprops/x"), "plain", 1, false, properties));
+        QVERIFY(!published.first().first().value<MqttMessage>().properties);
+        QTRY_VERIFY_WITH_TIMEOUT(!got.isEmpty(), 10000);
+        QVERIFY(!got.first().first().value<MqttMessageBatch>().first().properties);
+    }
+
+    // The policy proxy closes the connection on a denied PUBLISH, so its PUBACK never comes.
+    void pendingPublishFailsWhenTheConnectionDrops()
+    {
+        auto proxy = startProxy();
+        QVERIFY(proxy);
+        MqttConnectOptions options = deviceOptions(kOther);
+        options.port = proxy->port();
+        MqttConnection c;
+        connectAndWait(c, options);
+        QSignalSpy finished(&c, &MqttConnection::publishFinished);
+        const quint64 id = sentId(c.send(topic("secret/x"), "psst", 1, false));
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 10000);
+        QCOMPARE(finished.first().at(0).value<quint64>(), id);
+        QVERIFY(!finished.first().at(1).toBool());
+        // Paho fails the in-flight publish, or the lost connection does: the same sentence.
+        QCOMPARE(finished.first().at(2).toString(),
+                 QStringLiteral("The connection dropped before the broker acknowledged the "
+                                "message to secret/x."));
+        QTRY_COMPARE_WITH_TIMEOUT(c.state(), MqttConnection::State::Connected, 15000);
+        QTest::qWait(300);
+        QCOMPARE(finished.size(), 1); // nothing more for it after the reconnect
+    }
+
+    void pendingPublishFailsWhenTheClientGoes_data()
+    {
+        QTest::addColumn<bool>("reconnect");
+        QTest::newRow("connectToHost() again") << true;
+        QTest::newRow("disconnectFromHost(), then the object goes") << false;
+    }
+
+    // Replacing the client drops its PUBACKs: every id still pending is reported at once.
+    void pendingPublishFailsWhenTheClientGoes()
+    {
+        QFETCH(bool, reconnect);
+        const MqttConnectOptions options = deviceOptions(kDevice);
+        auto c = std::make_unique<MqttConnection>();
+        connectAndWait(*c, options);
+        QSignalSpy finished(c.get(), &MqttConnection::publishFinished);
+        QList<quint64> ids;
+        for (int i = 0; i < 3; ++i)
+            ids.append(sentId(c->send(topic("dt/gone/x"), QByteArray::number(i), 1, false)));
+        if (reconnect) {
+            c->connectToHost(options); // no event loop in between: no PUBACK was handled
+            QCOMPARE(finished.size(), 3);
+        } else {
+            c->disconnectFromHost(); // Paho may still get the PUBACKs while disconnecting
+            QTRY_COMPARE_WITH_TIMEOUT(c->state(), MqttConnection::State::Disconnected, 10000);
+            QCOMPARE(finished.size(), 3);
+        }
+        for (int i = 0; i < 3; ++i) {
+            QCOMPARE(finished.at(i).at(0).value<quint64>(), ids.at(i));
+            if (reconnect) {
+                QVERIFY(!finished.at(i).at(1).toBool());
+                QCOMPARE(finished.at(i).at(2).toString(),
+                         QStringLiteral("The connection dropped before the broker acknowledged "
+                                        "the message to dt/gone/x."));
+            }
+        }
+        if (reconnect)
+            QTRY_COMPARE_WITH_TIMEOUT(c->state(), MqttConnection::State::Connected, 15000);
+        QTest::qWait(300);
+        QCOMPARE(finished.size(), 3);
+        c.reset();
+    }
+
+    // The subscriber's thread does not run its event loop while a burst of large messages
+    // arrives, so its inbox fills: exactly the messages past kInboxByteCapacity are dropped,
+    // the newest ones, and the inbox takes messages again once drained.
+    void inboxByteCapDropsTheNewest()
+    {
+        MqttConnection subscriber;
+        connectAndWait(subscriber, deviceOptions(kDevice));
+        subscribed(subscriber, "dt/big/#", 0);
+        MqttConnection publisher;
+        connectAndWait(publisher, deviceOptions(kOther));
+        QList<QByteArray> got;
+        connect(&subscriber, &MqttConnection::messagesReceived, this,
+                [&](const MqttMessageBatch &batch) {
+                    for (const MqttMessage &m : batch)
+                        got.append(m.payload.left(8));
+                });
+        constexpr qsizetype kPayload = 2 << 20;
+        MqttMessage sample;
+        sample.topic = QStringLiteral("dt/big/x");
+        sample.payload = QByteArray(kPayload, '.');
+        const qint64 fit = MqttConnection::kInboxByteCapacity / MessageStore::messageBytes(sample);
+        const int count = int(fit) + 9;
+        for (int i = 0; i < count; ++i) {
+            const QByteArray payload = QByteArray::number(i).leftJustified(kPayload, '.');
+            sentId(publisher.send(topic("dt/big/x"), payload, 0, false));
+        }
+        QElapsedTimer waited;
+        waited.start();
+        while (subscriber.droppedMessages() < quint64(count - fit) && waited.elapsed() < 60000)
+            QThread::msleep(20); // no events: nothing drains the inbox
+        QCOMPARE(subscriber.droppedMessages(), quint64(count - fit));
+        QTRY_COMPARE_WITH_TIMEOUT(got.size(), int(fit), 10000);
+        for (int i = 0; i < fit; ++i)
+            QCOMPARE(got.at(i), QByteArray::number(i).leftJustified(8, '.'));
+        sentId(publisher.send(topic("dt/big/x"), "after", 0, false));
+        QTRY_COMPARE_WITH_TIMEOUT(got.size(), int(fit) + 1, 10000);
+        QCOMPARE(got.last(), QByteArray("after"));
+        QCOMPARE(subscriber.droppedMessages(), quint64(count - fit));
     }
 };
 

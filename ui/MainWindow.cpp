@@ -7,6 +7,7 @@
 #include "connection/ConnectionEditor.h"
 #include "connection/PassphraseDialog.h"
 #include "connection/WelcomeView.h"
+#include "messages/MessagePane.h"
 #include "models/ThingListModel.h"
 #include "session/ConsoleSession.h"
 #include "session/DraftStore.h"
@@ -28,6 +29,7 @@
 #include <QMessageBox>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QStandardPaths>
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QTabWidget>
@@ -44,8 +46,9 @@ const QString kGeometryKey = QStringLiteral("mainWindow/geometry");
 const QString kStateKey = QStringLiteral("mainWindow/state");
 const QString kThingHeaderKey = QStringLiteral("thingBrowser/header");
 // Bump when docks change, so that an old layout is not restored onto new docks.
-constexpr int kStateVersion = 2;
+constexpr int kStateVersion = 3;
 const QString kShadowLayoutKey = QStringLiteral("shadowEditor/layout");
+const QString kMessagePaneKey = QStringLiteral("messagePane/splitter");
 
 enum CentrePage { WelcomePage, OpeningPage, DetailsPage };
 
@@ -138,8 +141,9 @@ void MainWindow::buildDocks()
     m_relationsDock->setObjectName(QStringLiteral("relationsDock"));
     m_relationsDock->setWidget(m_relations);
     addDockWidget(Qt::BottomDockWidgetArea, m_relationsDock);
+    buildMessagesDock();
     resizeDocks({m_thingsDock}, {560}, Qt::Horizontal);
-    resizeDocks({m_relationsDock}, {190}, Qt::Vertical);
+    resizeDocks({m_messagesDock}, {300}, Qt::Vertical);
     connect(m_browser, &ThingBrowser::currentThingChanged, this,
             [this](const std::optional<ThingSummary> &thing) {
                 m_details->showThing(thing);
@@ -159,6 +163,26 @@ void MainWindow::buildDocks()
     connect(m_details, &ThingDetails::thingUpdated, this, [this](const ThingSummary &thing) {
         if (m_session && m_session->things())
             m_session->things()->updateThing(thing);
+    });
+}
+
+// The live MQTT pane shares the bottom with the thing's groups and principals, as tabs.
+void MainWindow::buildMessagesDock()
+{
+    const QString historyDirectory =
+        QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/publish");
+    m_messagePane = new MessagePane(m_settings, historyDirectory, this);
+    m_messagesDock = new QDockWidget(tr("Live MQTT"), this);
+    m_messagesDock->setObjectName(QStringLiteral("messagesDock"));
+    m_messagesDock->setWidget(m_messagePane);
+    addDockWidget(Qt::BottomDockWidgetArea, m_messagesDock);
+    tabifyDockWidget(m_messagesDock, m_relationsDock);
+    m_messagesDock->raise();
+    connect(m_messagePane, &MessagePane::copyRequested, this, &MainWindow::copyToClipboard);
+    connect(m_browser, &ThingBrowser::watchRequested, this, [this](const QString &thing) {
+        m_messagesDock->show();
+        m_messagesDock->raise();
+        m_messagePane->watchThing(thing);
     });
 }
 
@@ -219,8 +243,11 @@ void MainWindow::buildMenus()
     thingsToggle->setShortcut(QKeySequence(Qt::ALT | Qt::Key_1));
     QAction *relationsToggle = m_relationsDock->toggleViewAction();
     relationsToggle->setShortcut(QKeySequence(Qt::ALT | Qt::Key_2));
+    QAction *messagesToggle = m_messagesDock->toggleViewAction();
+    messagesToggle->setShortcut(QKeySequence(Qt::ALT | Qt::Key_3));
     view->addAction(thingsToggle);
     view->addAction(relationsToggle);
+    view->addAction(messagesToggle);
     view->addSeparator();
     QMenu *theme = view->addMenu(tr("&Theme"));
     m_themeGroup = new QActionGroup(this);
@@ -292,11 +319,17 @@ void MainWindow::buildStatusBar()
     m_restLabel = new QLabel(this);
     m_mqttLabel = new QLabel(this);
     m_sandboxLabel = new QLabel(this);
+    m_messageLabel = new QLabel(this);
+    m_messageLabel->setAccessibleName(tr("Message rate and drops"));
+    m_messageLabel->setObjectName(QStringLiteral("messageStatus"));
     m_connectionLabel->setAccessibleName(tr("Connection status"));
     m_restLabel->setAccessibleName(tr("REST status"));
     m_mqttLabel->setAccessibleName(tr("MQTT status"));
     m_sandboxLabel->setAccessibleName(tr("Sandbox status"));
-    for (QLabel *label : {m_connectionLabel, m_restLabel, m_mqttLabel, m_sandboxLabel}) {
+    connect(m_messagePane, &MessagePane::statusChanged, this,
+            [this] { m_messageLabel->setText(m_messagePane->statusText()); });
+    for (QLabel *label :
+         {m_connectionLabel, m_restLabel, m_mqttLabel, m_messageLabel, m_sandboxLabel}) {
         label->setContentsMargins(6, 0, 6, 0);
         statusBar()->addWidget(label);
     }
@@ -362,6 +395,7 @@ void MainWindow::onSessionChanged(ConsoleSession *session)
     m_details->setSession(session);
     m_relations->setSession(session);
     m_shadowEditor->setSession(session);
+    m_messagePane->setSession(session);
     if (session) {
         m_lastFailedConnection.clear();
         m_messages->dismiss();
@@ -506,8 +540,9 @@ void MainWindow::restoreState()
     if (!QMainWindow::restoreState(m_settings->viewState(kStateKey), kStateVersion)) {
         // First start (or an older layout): the centre gets the room, the bottom dock a strip.
         resizeDocks({m_thingsDock}, {530}, Qt::Horizontal);
-        resizeDocks({m_relationsDock}, {130}, Qt::Vertical);
+        resizeDocks({m_messagesDock}, {290}, Qt::Vertical);
     }
+    m_messagePane->restoreSplitterState(m_settings->viewState(kMessagePaneKey));
     m_shadowEditor->restoreLayout(m_settings->viewState(kShadowLayoutKey));
     m_browser->restoreHeaderState(m_settings->viewState(kThingHeaderKey));
     setTheme(m_settings->theme());
@@ -519,6 +554,7 @@ void MainWindow::saveState()
     m_settings->setViewState(kStateKey, QMainWindow::saveState(kStateVersion));
     m_settings->setViewState(kThingHeaderKey, m_browser->headerState());
     m_settings->setViewState(kShadowLayoutKey, m_shadowEditor->saveLayout());
+    m_settings->setViewState(kMessagePaneKey, m_messagePane->splitterState());
     m_settings->sync();
 }
 

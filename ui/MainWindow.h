@@ -24,6 +24,7 @@ class DraftStore;
 class ShadowEditor;
 struct ShadowDraft;
 class MessageBar;
+class MessagePane;
 class PassphraseDialog;
 class SecretStore;
 class ThemeController;
@@ -57,6 +58,8 @@ public:
     ShadowEditor *shadowEditor() const { return m_shadowEditor; }
     QTabWidget *thingTabs() const { return m_thingTabs; }
     ThingRelations *relations() const { return m_relations; }
+    MessagePane *messagePane() const { return m_messagePane; }
+    QDockWidget *messagesDock() const { return m_messagesDock; }
     WelcomeView *welcome() const { return m_welcome; }
     MessageBar *messageBar() const { return m_messages; }
     QComboBox *connectionSelector() const { return m_connections; }
@@ -64,6 +67,7 @@ public:
     QLabel *restStatus() const { return m_restLabel; }
     QLabel *mqttStatus() const { return m_mqttLabel; }
     QLabel *sandboxStatus() const { return m_sandboxLabel; }
+    QLabel *messageStatus() const { return m_messageLabel; }
     QLabel *connectionStatus() const { return m_connectionLabel; }
 
 protected:
@@ -72,6 +76,7 @@ protected:
 private:
     void buildCentre();
     void buildDocks();
+    void buildMessagesDock();
     void buildActions();
     void buildMenus();
     void buildToolBar();
@@ -113,6 +118,9 @@ private:
     ThingRelations *m_relations = nullptr;
     QDockWidget *m_thingsDock = nullptr;
     QDockWidget *m_relationsDock = nullptr;
+    MessagePane *m_messagePane = nullptr;
+    QDockWidget *m_messagesDock = nullptr;
+    QLabel *m_messageLabel = nullptr;
     QComboBox *m_connections = nullptr;
     QLabel *m_connectionLabel = nullptr;
     QLabel *m_restLabel = nullptr;

@@ -1,12 +1,12 @@
 #include "CliRunner.h"
 
-#include "MessageLineFormatter.h"
 #include "aws/AwsClient.h"
 #include "aws/AwsConfig.h"
 #include "aws/CredentialChain.h"
 #include "iot/IotEndpoints.h"
 #include "iot/RegistryClient.h"
 #include "iot/ShadowClient.h"
+#include "mqtt/MessageLineFormatter.h"
 #include "mqtt/MqttConnection.h"
 
 #include <QJsonDocument>

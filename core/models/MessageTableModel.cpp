@@ -130,12 +130,31 @@ void MessageTableModel::setFlushInterval(int milliseconds)
 void MessageTableModel::flush()
 {
     m_flushTimer.stop();
+    if (m_paused)
+        return;
     removeEvicted();
     insertAppended();
 }
 
+void MessageTableModel::setPaused(bool paused)
+{
+    if (m_paused == paused)
+        return;
+    m_paused = paused;
+    if (!m_paused)
+        flush();
+}
+
+quint64 MessageTableModel::pendingCount() const
+{
+    const quint64 end = m_firstId + quint64(m_rowCount);
+    return m_store->nextId() > end ? m_store->nextId() - end : 0;
+}
+
 void MessageTableModel::onStoreChanged(qsizetype appended, qsizetype evicted)
 {
+    if (m_paused)
+        return;
     if ((appended > 0 || evicted > 0) && !m_flushTimer.isActive())
         m_flushTimer.start();
 }

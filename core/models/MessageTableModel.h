@@ -69,6 +69,14 @@ public:
     /// Brings the rows up to date with the store now instead of when the timer fires.
     void flush();
 
+    /// While paused the rows do not change at all (the view stands still); the store keeps
+    /// taking messages up to its cap. Resuming brings the rows up to date at once.
+    void setPaused(bool paused);
+    bool isPaused() const { return m_paused; }
+    /// Messages the store took that are not rows yet (those that arrived while paused, or since
+    /// the last flush).
+    quint64 pendingCount() const;
+
 private:
     void onStoreChanged(qsizetype appended, qsizetype evicted);
     void removeEvicted();
@@ -80,6 +88,7 @@ private:
     quint64 m_firstId = 0; ///< the store id of row 0
     int m_rowCount = 0;
     QTimer m_flushTimer;
+    bool m_paused = false;
 };
 
 } // namespace thingdeck

@@ -48,6 +48,7 @@ void MessageStore::clear()
     std::vector<MqttMessage>().swap(m_slots);
     m_head = 0;
     m_size = 0;
+    m_bytes = 0;
     m_topicCounts.clear();
     if (removed > 0)
         emit messagesChanged(0, removed);
@@ -70,6 +71,33 @@ void MessageStore::setCapacity(qsizetype capacity)
     emit capacityChanged(capacity);
     if (evicted > 0)
         emit messagesChanged(0, evicted);
+}
+
+void MessageStore::setByteBudget(qint64 bytes)
+{
+    bytes = std::clamp(bytes, kMinByteBudget, kMaxByteBudget);
+    if (bytes == m_byteBudget)
+        return;
+    m_byteBudget = bytes;
+    const qsizetype evicted = evictOverBudget();
+    m_dropped += quint64(evicted);
+    emit byteBudgetChanged(bytes);
+    if (evicted > 0)
+        emit messagesChanged(0, evicted);
+}
+
+qint64 MessageStore::messageBytes(const MqttMessage &message)
+{
+    qint64 bytes = kMessageOverheadBytes + message.payload.size() +
+                   message.topic.size() * qint64(sizeof(QChar));
+    if (const MqttProperties *p = message.properties.get()) {
+        qint64 chars = p->contentType.size() + p->responseTopic.size();
+        for (const auto &[name, value] : p->userProperties)
+            chars += name.size() + value.size();
+        bytes += qint64(sizeof(MqttProperties)) + p->correlationData.size() +
+                 chars * qint64(sizeof(QChar));
+    }
+    return bytes;
 }
 
 const MqttMessage &MessageStore::at(qsizetype index) const
@@ -106,6 +134,7 @@ void MessageStore::appendAll(std::span<const MqttMessage> messages)
         if (m_size == m_capacity)
             evicted += evictFront(1);
         push(message);
+        evicted += evictOverBudget();
     }
     m_dropped += quint64(evicted);
     const auto appended = qsizetype(messages.size());
@@ -120,7 +149,20 @@ void MessageStore::push(const MqttMessage &message)
     slot = message;
     slot.id = m_nextId++;
     ++m_size;
-    ++m_topicCounts[slot.topic];
+    m_bytes += messageBytes(slot);
+    shareTopic(slot);
+}
+
+// 100k messages on 10 topics then hold 10 topic strings, not 100k copies of them.
+void MessageStore::shareTopic(MqttMessage &slot)
+{
+    const auto it = m_topicCounts.find(slot.topic);
+    if (it == m_topicCounts.end()) {
+        m_topicCounts.insert(slot.topic, 1);
+        return;
+    }
+    slot.topic = it.key();
+    ++it.value();
 }
 
 void MessageStore::ensureRoom()
@@ -147,12 +189,25 @@ qsizetype MessageStore::evictFront(qsizetype count)
     count = std::min(count, m_size);
     const auto slotCount = qsizetype(m_slots.size());
     for (qsizetype i = 0; i < count; ++i) {
-        // The slot keeps its data until it is reused or released; only the count goes now.
-        forgetTopic(m_slots[std::size_t(m_head)].topic);
+        MqttMessage &slot = m_slots[std::size_t(m_head)];
+        m_bytes -= messageBytes(slot);
+        forgetTopic(slot.topic);
+        // Released now, not when the slot is reused: under the byte budget a slot may wait
+        // long for that, and the bytes must go when they stop counting.
+        slot = MqttMessage();
         m_head = m_head + 1 == slotCount ? 0 : m_head + 1;
     }
     m_size -= count;
     return count;
+}
+
+// The newest message stays even when it alone is over the budget (see the class comment).
+qsizetype MessageStore::evictOverBudget()
+{
+    qsizetype evicted = 0;
+    while (m_bytes > m_byteBudget && m_size > 1)
+        evicted += evictFront(1);
+    return evicted;
 }
 
 void MessageStore::forgetTopic(const QString &topic)

@@ -14,9 +14,12 @@ namespace thingdeck {
 
 /// The capped buffer of MQTT messages seen by one connection, received and published alike.
 /// A ring buffer: append and eviction are O(1) per message and reuse the slots, so memory stays
-/// bounded by the capacity. Every appended message gets the next id (1, 2, 3, …); the stored
-/// messages always carry consecutive ids, so a message is found by id in O(1). Messages pushed
-/// out by the cap are counted as dropped. Payloads are kept raw (see PayloadFormatter).
+/// bounded by two caps, whichever bites first: the message count (capacity()) and the bytes
+/// held (byteBudget(), measured by messageBytes()). The newest message is always kept, even
+/// when it alone is larger than the byte budget: it is evicted by the next append. Every appended
+/// message gets the next id (1, 2, 3, …); the stored messages always carry consecutive ids, so a
+/// message is found by id in O(1). Messages pushed out by the cap are counted as dropped. Payloads
+/// are kept raw (see PayloadFormatter).
 class MessageStore : public QObject
 {
     Q_OBJECT
@@ -31,6 +34,12 @@ public:
     static constexpr qint64 kRateBucketMs = 250;
     static constexpr int kRateBuckets = 4;
     static constexpr qint64 kRateWindowMs = kRateBucketMs * kRateBuckets;
+    static constexpr qint64 kDefaultByteBudget = 256LL * 1024 * 1024;
+    static constexpr qint64 kMinByteBudget = 1LL << 20;
+    static constexpr qint64 kMaxByteBudget = 1LL << 36;
+    /// What messageBytes() adds per message besides its strings: the ring slot (an MqttMessage
+    /// of about 90 bytes) plus the allocation headers of its payload and topic.
+    static constexpr qint64 kMessageOverheadBytes = 128;
 
     explicit MessageStore(QObject *parent = nullptr);
     explicit MessageStore(Clock clock, QObject *parent = nullptr);
@@ -48,6 +57,18 @@ public:
     /// Clamped to [1, kMaxCapacity].
     void setCapacity(qsizetype capacity);
 
+    qint64 byteBudget() const { return m_byteBudget; }
+    /// Takes effect at once: shrinking evicts (and counts as dropped) the oldest messages until
+    /// byteSize() fits, keeping the newest one. Clamped to [kMinByteBudget, kMaxByteBudget].
+    void setByteBudget(qint64 bytes);
+    /// The sum of messageBytes() over the stored messages.
+    qint64 byteSize() const { return m_bytes; }
+    /// What a message counts against the byte budget: payload bytes, the topic's UTF-16 bytes,
+    /// kMessageOverheadBytes, and the properties' strings and data when it has any. A topic
+    /// counts in full for every message although the store shares one string per topic, so
+    /// the figure is an upper bound of the memory held.
+    static qint64 messageBytes(const MqttMessage &message);
+
     qsizetype size() const { return m_size; }
     bool isEmpty() const { return m_size == 0; }
     /// index 0 is the oldest stored message; index must be in [0, size()).
@@ -59,20 +80,22 @@ public:
     /// The id the next appended message will get.
     quint64 nextId() const { return m_nextId; }
 
-    /// Messages evicted by the cap since construction.
+    /// Messages evicted by either cap since construction.
     quint64 droppedCount() const { return m_dropped; }
     /// How many of the stored messages carry each topic (so it is bounded by the cap, too).
+    /// Its keys are the topic strings the stored messages share.
     const QHash<QString, qsizetype> &topicCounts() const { return m_topicCounts; }
     /// Messages per second appended during the last kRateWindowMs (whole buckets only, so the
     /// figure lags by up to kRateBucketMs).
     double rate() const;
 
 Q_SIGNALS:
-    /// Once per append/setCapacity/clear: `appended` messages were added at the end and
-    /// `evicted` removed from the front (which, for a batch larger than the room left, includes
-    /// some of the batch itself).
+    /// Once per append/setCapacity/setByteBudget/clear: `appended` messages were added at the
+    /// end and `evicted` removed from the front (which, for a batch larger than the room left,
+    /// includes some of the batch itself). Evictions by either cap count.
     void messagesChanged(qsizetype appended, qsizetype evicted);
     void capacityChanged(qsizetype capacity);
+    void byteBudgetChanged(qint64 bytes);
 
 private:
     struct RateBucket
@@ -86,6 +109,8 @@ private:
     void ensureRoom();
     void linearize();
     qsizetype evictFront(qsizetype count);
+    qsizetype evictOverBudget();
+    void shareTopic(MqttMessage &slot);
     void forgetTopic(const QString &topic);
     void recordRate(qsizetype count);
     qsizetype slotOf(qsizetype index) const;
@@ -97,6 +122,8 @@ private:
     qsizetype m_capacity = kDefaultCapacity;
     quint64 m_nextId = 1;
     quint64 m_dropped = 0;
+    qint64 m_byteBudget = kDefaultByteBudget;
+    qint64 m_bytes = 0;
     QHash<QString, qsizetype> m_topicCounts;
     std::array<RateBucket, kRateBuckets + 1> m_rate; ///< + 1 for the bucket being filled
 };

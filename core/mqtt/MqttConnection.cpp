@@ -3,6 +3,7 @@
 #include "Logging.h"
 #include "aws/CredentialChain.h"
 #include "aws/SigV4Signer.h"
+#include "mqtt/MessageStore.h"
 #include "tls/CertificateSet.h"
 #include "tls/ConnectFailureText.h"
 
@@ -15,6 +16,7 @@
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <unordered_map>
 
 namespace thingdeck {
 
@@ -39,6 +41,98 @@ qint64 nowMs()
     return QDateTime::currentMSecsSinceEpoch();
 }
 
+QString fromLenString(const MQTTLenString &text)
+{
+    return QString::fromUtf8(text.data, text.len);
+}
+
+void readProperty(const MQTTProperty &property, MqttProperties &into)
+{
+    switch (property.identifier) {
+    case MQTTPROPERTY_CODE_CONTENT_TYPE:
+        into.contentType = fromLenString(property.value.data);
+        break;
+    case MQTTPROPERTY_CODE_RESPONSE_TOPIC:
+        into.responseTopic = fromLenString(property.value.data);
+        break;
+    case MQTTPROPERTY_CODE_CORRELATION_DATA:
+        into.correlationData = QByteArray(property.value.data.data, property.value.data.len);
+        break;
+    case MQTTPROPERTY_CODE_MESSAGE_EXPIRY_INTERVAL:
+        into.messageExpirySeconds = qint64(property.value.integer4);
+        break;
+    case MQTTPROPERTY_CODE_PAYLOAD_FORMAT_INDICATOR:
+        into.payloadFormatIndicator = int(property.value.byte);
+        break;
+    case MQTTPROPERTY_CODE_USER_PROPERTY:
+        into.userProperties.append(
+            {fromLenString(property.value.data), fromLenString(property.value.value)});
+        break;
+    default:
+        break; // topic alias, subscription identifiers: protocol detail, not shown
+    }
+}
+
+// Null when none of the properties is one a person reads, so such a message costs a pointer.
+std::shared_ptr<const MqttProperties> readProperties(const MQTTProperties &properties)
+{
+    auto result = std::make_shared<MqttProperties>();
+    for (int i = 0; i < properties.count; ++i)
+        readProperty(properties.array[i], *result);
+    if (result->isEmpty())
+        return nullptr;
+    return result;
+}
+
+// MQTTProperties_add copies the bytes, so `data` and `value` need only live for the call.
+void addProperty(MQTTProperties &properties, MQTTProperty property)
+{
+    if (MQTTProperties_add(&properties, &property) != 0)
+        qCWarning(lcMqtt) << "Paho refused the MQTT 5 property" << property.identifier;
+}
+
+void addBytes(MQTTProperties &properties, MQTTPropertyCodes code, const QByteArray &data,
+              const QByteArray &value = {})
+{
+    MQTTProperty property{};
+    property.identifier = code;
+    property.value.data = {int(data.size()), const_cast<char *>(data.constData())};
+    property.value.value = {int(value.size()), const_cast<char *>(value.constData())};
+    addProperty(properties, property);
+}
+
+void addIntegers(MQTTProperties &into, const MqttProperties &from)
+{
+    if (from.messageExpirySeconds >= 0) {
+        MQTTProperty property{};
+        property.identifier = MQTTPROPERTY_CODE_MESSAGE_EXPIRY_INTERVAL;
+        property.value.integer4 = unsigned(std::min<qint64>(from.messageExpirySeconds, 0xffffffff));
+        addProperty(into, property);
+    }
+    if (from.payloadFormatIndicator >= 0) {
+        MQTTProperty property{};
+        property.identifier = MQTTPROPERTY_CODE_PAYLOAD_FORMAT_INDICATOR;
+        property.value.byte = static_cast<unsigned char>(from.payloadFormatIndicator != 0);
+        addProperty(into, property);
+    }
+}
+
+/// The caller frees the result with MQTTProperties_free().
+MQTTProperties toPaho(const MqttProperties &from)
+{
+    MQTTProperties into = MQTTProperties_initializer;
+    if (!from.contentType.isEmpty())
+        addBytes(into, MQTTPROPERTY_CODE_CONTENT_TYPE, from.contentType.toUtf8());
+    if (!from.responseTopic.isEmpty())
+        addBytes(into, MQTTPROPERTY_CODE_RESPONSE_TOPIC, from.responseTopic.toUtf8());
+    if (!from.correlationData.isEmpty())
+        addBytes(into, MQTTPROPERTY_CODE_CORRELATION_DATA, from.correlationData);
+    for (const auto &[name, value] : from.userProperties)
+        addBytes(into, MQTTPROPERTY_CODE_USER_PROPERTY, name.toUtf8(), value.toUtf8());
+    addIntegers(into, from);
+    return into;
+}
+
 } // namespace
 
 /// Shared between the owner's thread and Paho's threads. Paho's callbacks only touch this,
@@ -50,6 +144,7 @@ struct MqttConnection::Bridge
     MqttConnection *owner = nullptr;
     quint64 current = 0; ///< generation of the client whose callbacks count; 0: none
     std::deque<MqttMessage> inbox;
+    qint64 inboxBytes = 0; ///< MessageStore::messageBytes() of the inbox
     quint64 dropped = 0;
     bool drainPosted = false;
 
@@ -72,15 +167,18 @@ struct MqttConnection::Bridge
             Qt::QueuedConnection);
     }
 
+    // Dropping the newest keeps what the owner will see gap-free up to the first drop.
     void push(quint64 generation, MqttMessage message)
     {
+        const qint64 bytes = MessageStore::messageBytes(message);
         std::lock_guard lock(mutex);
         if (!owner || generation != current)
             return;
-        if (qsizetype(inbox.size()) >= kInboxCapacity) {
+        if (qsizetype(inbox.size()) >= kInboxCapacity || inboxBytes + bytes > kInboxByteCapacity) {
             ++dropped;
             return;
         }
+        inboxBytes += bytes;
         inbox.push_back(std::move(message));
         if (!drainPosted) {
             drainPosted = true;
@@ -95,6 +193,14 @@ struct MqttConnection::Bridge
     }
 };
 
+/// The context Paho gets for the callbacks of one publish: its client's context and its id.
+/// Owned by that ClientContext, so it lives as long as Paho may call back with it.
+struct MqttConnection::PublishContext
+{
+    ClientContext *client;
+    quint64 publishId;
+};
+
 /// The context Paho gets for every callback of one client: which client it is, and the way
 /// to its connection. Owned by the connection and freed only after MQTTAsync_destroy()
 /// (which may still call back with it, e.g. failing the requests it drops).
@@ -102,6 +208,9 @@ struct MqttConnection::ClientContext
 {
     Bridge *bridge;
     quint64 generation;
+    /// Added and removed on the owner's thread only; Paho's threads read just the contexts.
+    /// One whose callback never comes (its client's session was dropped) goes with the client.
+    std::unordered_map<quint64, std::unique_ptr<PublishContext>> publishes = {};
 
     static ClientContext *of(void *context) { return static_cast<ClientContext *>(context); }
 
@@ -119,6 +228,8 @@ struct MqttConnection::ClientContext
         message.qos = quint8(m->qos);
         message.retained = m->retained != 0;
         message.timestampMs = nowMs();
+        if (m->properties.count > 0)
+            message.properties = readProperties(m->properties);
         MQTTAsync_freeMessage(&m);
         MQTTAsync_free(topic);
         ClientContext *client = of(context);
@@ -211,22 +322,43 @@ struct MqttConnection::ClientContext
         disconnectDone(context, nullptr);
     }
 
+    // `context` is a PublishContext; `code` 0 is success, below 0 a Paho error, above 0 an
+    // MQTT 5 reason code.
+    static void publishDone(void *context, int code, const char *message)
+    {
+        const auto *publish = static_cast<const PublishContext *>(context);
+        const quint64 id = publish->publishId;
+        const QString text = message ? QString::fromUtf8(message) : QString();
+        publish->client->post(
+            [id, code, text](MqttConnection *c) { c->onPublishDone(id, code, text); });
+    }
+
+    static void publishSent(void *context, MQTTAsync_successData *)
+    {
+        publishDone(context, 0, nullptr);
+    }
+
+    // A PUBACK reason code of 0x80 or above is a refusal (Paho reports those as failures).
+    static void publishSent5(void *context, MQTTAsync_successData5 *data)
+    {
+        const int reason = data ? int(data->reasonCode) : 0;
+        publishDone(context, reason < 0x80 ? 0 : reason, nullptr);
+    }
+
     static void publishFailed(void *context, MQTTAsync_failureData *data)
     {
-        const int token = data->token;
-        const int code = data->code;
-        const QString text = data->message ? QString::fromUtf8(data->message) : QString();
-        of(context)->post(
-            [token, code, text](MqttConnection *c) { c->onPublishFailed(token, code, text); });
+        const int code = data && data->code != 0 ? data->code : MQTTASYNC_FAILURE;
+        publishDone(context, code, data ? data->message : nullptr);
     }
 
     static void publishFailed5(void *context, MQTTAsync_failureData5 *data)
     {
-        const int token = data->token;
-        const int code = int(data->reasonCode);
-        const QString text = data->message ? QString::fromUtf8(data->message) : QString();
-        of(context)->post(
-            [token, code, text](MqttConnection *c) { c->onPublishFailed(token, code, text); });
+        int code = MQTTASYNC_FAILURE;
+        if (data && data->code != 0)
+            code = data->code;
+        else if (data && data->reasonCode != 0)
+            code = int(data->reasonCode);
+        publishDone(context, code, data ? data->message : nullptr);
     }
 };
 
@@ -260,6 +392,7 @@ MqttConnection::~MqttConnection()
         std::lock_guard lock(m_bridge->mutex);
         m_bridge->owner = nullptr;
     }
+    m_pendingPublishes.clear(); // no one to tell any more
     retireClient();
     destroyRetired();
 }
@@ -351,11 +484,49 @@ void MqttConnection::onDisconnected()
     setState(State::Disconnected);
 }
 
-void MqttConnection::onPublishFailed(int token, int code, const QString &message)
+void MqttConnection::onPublishDone(quint64 publishId, int code, const QString &message)
 {
-    qCWarning(lcMqtt).noquote() << QStringLiteral("A publish (token %1) failed: %2")
-                                       .arg(token)
-                                       .arg(message.isEmpty() ? QString::number(code) : message);
+    m_context->publishes.erase(publishId);
+    const QString topic = m_pendingPublishes.take(publishId);
+    if (topic.isNull())
+        return; // already reported as failed when the connection dropped
+    if (code == 0) {
+        emit publishFinished(publishId, true, QString());
+        return;
+    }
+    const QString text = publishFailureText(topic, code, message);
+    qCWarning(lcMqtt).noquote() << text;
+    emit publishFinished(publishId, false, text);
+}
+
+QString MqttConnection::publishFailureText(const QString &topic, int code, const QString &message)
+{
+    // Paho fails what is in flight when the connection drops, before it reports the loss.
+    if (code == MQTTASYNC_OPERATION_INCOMPLETE || code == MQTTASYNC_DISCONNECTED)
+        return droppedBeforeAckText(topic);
+    QString reason = message;
+    if (reason.isEmpty() && code < 0)
+        reason = QString::fromUtf8(MQTTAsync_strerror(code));
+    if (reason.isEmpty())
+        reason = QStringLiteral("reason code 0x%1").arg(code, 2, 16, QLatin1Char('0'));
+    return QStringLiteral("The message to %1 was not delivered (%2).").arg(topic, reason);
+}
+
+QString MqttConnection::droppedBeforeAckText(const QString &topic)
+{
+    return QStringLiteral("The connection dropped before the broker acknowledged the message "
+                          "to %1.")
+        .arg(topic);
+}
+
+// In id order, which is the order they were sent in.
+void MqttConnection::failPendingPublishes()
+{
+    const QHash<quint64, QString> pending = std::exchange(m_pendingPublishes, {});
+    QList<quint64> ids = pending.keys();
+    std::sort(ids.begin(), ids.end());
+    for (const quint64 id : std::as_const(ids))
+        emit publishFinished(id, false, droppedBeforeAckText(pending.value(id)));
 }
 
 void MqttConnection::markSubscriptionsPending()
@@ -399,30 +570,65 @@ QList<MqttSubscription *> MqttConnection::subscriptions() const
 Result<bool, QString> MqttConnection::publish(const TopicName &topic, const QByteArray &payload,
                                               int qos, bool retain)
 {
-    if (m_state != State::Connected)
-        return fail(
-            QStringLiteral("Not connected: the message to %1 was not sent.").arg(topic.toString()));
-    const QByteArray name = topic.toString().toUtf8();
+    const auto sent = send(topic, payload, qos, retain);
+    if (!sent.ok())
+        return fail(sent.error());
+    return true;
+}
+
+Result<quint64, QString> MqttConnection::send(const TopicName &topic, const QByteArray &payload,
+                                              int qos, bool retain,
+                                              const MqttProperties &properties)
+{
+    const QString name = topic.toString();
+    if (m_state != State::Connected || !m_client)
+        return fail(QStringLiteral("Not connected: the message to %1 was not sent.").arg(name));
+    const bool v5 = m_options.version == MqttConnectOptions::Version::Mqtt5;
+    const MqttProperties sent = v5 ? properties : MqttProperties();
+    qos = std::clamp(qos, 0, 1);
+    const quint64 id = m_lastPublishId + 1;
+    const int rc = queueMessage(name.toUtf8(), payload, qos, retain, sent, id);
+    if (rc != MQTTASYNC_SUCCESS)
+        return fail(QStringLiteral("The message to %1 was not sent: %2")
+                        .arg(name, QString::fromUtf8(MQTTAsync_strerror(rc))));
+    m_lastPublishId = id;
+    m_pendingPublishes.insert(id, name);
+    m_lastPublish = QStringLiteral("PUBLISH %1").arg(name);
+    m_lastPublishMs = nowMs();
+    MqttMessage message{0, name, payload, nowMs(), quint8(qos), retain, true, nullptr};
+    if (!sent.isEmpty())
+        message.properties = std::make_shared<const MqttProperties>(sent);
+    emit messagePublished(message);
+    return id;
+}
+
+// Paho copies the message and its properties; the publish context stays with the client.
+int MqttConnection::queueMessage(const QByteArray &topic, const QByteArray &payload, int qos,
+                                 bool retain, const MqttProperties &properties, quint64 publishId)
+{
+    auto &publish = m_context->publishes[publishId];
+    publish = std::make_unique<PublishContext>(PublishContext{m_context.get(), publishId});
     MQTTAsync_message message = MQTTAsync_message_initializer;
     message.payload = const_cast<char *>(payload.constData());
     message.payloadlen = int(payload.size());
-    message.qos = std::clamp(qos, 0, 1);
+    message.qos = qos;
     message.retained = retain ? 1 : 0;
+    message.properties = toPaho(properties);
     MQTTAsync_responseOptions response = MQTTAsync_responseOptions_initializer;
-    response.context = m_context.get();
-    if (m_options.version == MqttConnectOptions::Version::Mqtt5)
+    response.context = publish.get();
+    // Paho refuses v5 callbacks on a 3.1.1 client and the reverse ("wrong MQTT version").
+    if (m_options.version == MqttConnectOptions::Version::Mqtt5) {
+        response.onSuccess5 = &ClientContext::publishSent5;
         response.onFailure5 = &ClientContext::publishFailed5;
-    else
+    } else {
+        response.onSuccess = &ClientContext::publishSent;
         response.onFailure = &ClientContext::publishFailed;
-    const int rc = MQTTAsync_sendMessage(m_client, name.constData(), &message, &response);
+    }
+    const int rc = MQTTAsync_sendMessage(m_client, topic.constData(), &message, &response);
+    MQTTProperties_free(&message.properties);
     if (rc != MQTTASYNC_SUCCESS)
-        return fail(QStringLiteral("The message to %1 was not sent: %2")
-                        .arg(topic.toString(), QString::fromUtf8(MQTTAsync_strerror(rc))));
-    m_lastPublish = QStringLiteral("PUBLISH %1").arg(topic.toString());
-    m_lastPublishMs = nowMs();
-    emit messagePublished(
-        MqttMessage{0, topic.toString(), payload, nowMs(), quint8(message.qos), retain, true});
-    return true;
+        m_context->publishes.erase(publishId);
+    return rc;
 }
 
 quint64 MqttConnection::droppedMessages() const
@@ -521,6 +727,7 @@ void MqttConnection::retireClient()
     m_retired.emplace_back(std::exchange(m_client, nullptr), std::move(m_context));
     m_pendingSubscribes.clear();
     m_reaper.start();
+    failPendingPublishes(); // last: a listener that sends again finds no client
 }
 
 // On the owner's thread, never inside a Paho callback (destroy there stalls ~10 s). Paho
@@ -679,6 +886,7 @@ void MqttConnection::onConnectionLost(const QString &cause)
     if (denied.startsWith(QLatin1String("SUBSCRIBE ")))
         dropDeniedSubscription(denied.mid(10));
     scheduleReconnect();
+    failPendingPublishes();
 }
 
 // Subscribing again after a reconnect would only be refused again, in a loop: the denied
@@ -778,6 +986,7 @@ void MqttConnection::drainInbox()
         for (MqttMessage &message : m_bridge->inbox)
             batch.append(std::move(message));
         m_bridge->inbox.clear();
+        m_bridge->inboxBytes = 0;
         // While messages flow, drain on a short timer instead of being woken per message
         // (that cost Paho's receive thread a wake-up for every other message); once a drain
         // finds nothing, the next message wakes the owner again.

@@ -24,6 +24,9 @@ namespace thingdeck {
 /// connection it reconnects with exponential backoff and jitter (1 s up to 2 min) and
 /// subscribes again.
 ///
+/// Every send() gets a publish id that publishFinished() reports exactly once: acknowledged,
+/// failed by Paho, or failed because the connection dropped or was closed first.
+///
 /// Each Paho client gets its own generation number, carried by every callback it makes; a
 /// callback whose client has been replaced or destroyed is dropped, so connectToHost() and
 /// disconnectFromHost() may follow each other in any order and at any speed.
@@ -45,6 +48,10 @@ public:
 
     /// Messages waiting for the owner's thread beyond this are dropped (and counted).
     static constexpr qsizetype kInboxCapacity = 100000;
+    /// The same in bytes (MessageStore::messageBytes()): a message that would take the waiting
+    /// ones over this is dropped (and counted), so the newest go, as with kInboxCapacity; a
+    /// single message larger than this is always dropped.
+    static constexpr qint64 kInboxByteCapacity = 64LL * 1024 * 1024;
 
     explicit MqttConnection(QObject *parent = nullptr);
     ~MqttConnection() override;
@@ -62,6 +69,12 @@ public:
     /// Queues a message for sending; an error when not connected or Paho refuses it.
     Result<bool, QString> publish(const TopicName &topic, const QByteArray &payload, int qos,
                                   bool retain);
+    /// Queues a message and returns its publish id (1, 2, … per connection object), which
+    /// publishFinished() reports again: for QoS 1 when the broker's PUBACK arrives or the
+    /// publish fails, for QoS 0 once Paho has written it. Properties are sent on MQTT 5 only.
+    /// An error (and no id) when not connected or Paho refuses the message.
+    Result<quint64, QString> send(const TopicName &topic, const QByteArray &payload, int qos,
+                                  bool retain, const MqttProperties &properties = {});
 
     State state() const { return m_state; }
     Error error() const { return m_error; }
@@ -78,7 +91,10 @@ Q_SIGNALS:
     void stateChanged(thingdeck::MqttConnection::State state);
     void errorChanged(thingdeck::MqttConnection::Error error);
     void messagesReceived(const thingdeck::MqttMessageBatch &messages);
+    /// A message was queued by send() or publish(); it carries the properties sent (MQTT 5).
     void messagePublished(const thingdeck::MqttMessage &message);
+    /// The outcome of send() `publishId`; `error` is a sentence when !ok, empty otherwise.
+    void publishFinished(quint64 publishId, bool ok, const QString &error);
     /// After a reconnect, with the number of subscriptions sent again.
     void subscriptionsRestored(int count);
     /// A reconnect attempt after a lost connection will start in `delayMs`.
@@ -87,6 +103,7 @@ Q_SIGNALS:
 private:
     struct Bridge;
     struct ClientContext;
+    struct PublishContext;
     friend struct Bridge;
     friend struct ClientContext;
 
@@ -105,7 +122,12 @@ private:
     void onConnectionLost(const QString &cause);
     void onSubscribeResult(int token, bool ok, int grantedQos, const QString &message);
     void onDisconnected();
-    void onPublishFailed(int token, int code, const QString &message);
+    void onPublishDone(quint64 publishId, int code, const QString &message);
+    void failPendingPublishes();
+    static QString publishFailureText(const QString &topic, int code, const QString &message);
+    static QString droppedBeforeAckText(const QString &topic);
+    int queueMessage(const QByteArray &topic, const QByteArray &payload, int qos, bool retain,
+                     const MqttProperties &properties, quint64 publishId);
     void drainInbox();
     void sendSubscribe(MqttSubscription *subscription);
     void scheduleReconnect();
@@ -132,7 +154,9 @@ private:
     QString m_deniedFilter;
     QList<MqttSubscription *> m_subscriptions;
     QHash<int, MqttSubscription *> m_pendingSubscribes;
-    QString m_lastPublish; ///< "PUBLISH <topic>", for the policy diagnosis
+    quint64 m_lastPublishId = 0;
+    QHash<quint64, QString> m_pendingPublishes; ///< publish id -> topic, not yet reported
+    QString m_lastPublish;                      ///< "PUBLISH <topic>", for the policy diagnosis
     qint64 m_lastPublishMs = 0;
     QString m_lastFailedSubscribe; ///< "SUBSCRIBE <filter>" of the last refused subscription
     qint64 m_lastFailedSubscribeMs = 0;

@@ -13,10 +13,13 @@
 #include "models/MessageTableModel.h"
 #include "mqtt/MessageStore.h"
 #include "mqtt/MqttConnection.h"
+#include "mqtt/MqttSubscription.h"
 #include "session/SessionLogging.h"
 #include "tls/CertificateSet.h"
 
 #include <QNetworkAccessManager>
+
+#include <algorithm>
 
 namespace thingdeck {
 
@@ -168,16 +171,37 @@ Result<bool, QString> ConsoleSession::buildClients(const Target &target)
 
 void ConsoleSession::wireMqtt()
 {
-    connect(m_mqtt.get(), &MqttConnection::messagesReceived, m_messages.get(),
-            &MessageStore::append);
-    connect(m_mqtt.get(), &MqttConnection::messagePublished, m_messages.get(),
-            &MessageStore::appendMessage);
+    connect(m_mqtt.get(), &MqttConnection::messagesReceived, this,
+            &ConsoleSession::onMessagesReceived);
+    connect(m_mqtt.get(), &MqttConnection::messagePublished, this, &ConsoleSession::expectEcho);
     connect(m_mqtt.get(), &MqttConnection::stateChanged, this, &ConsoleSession::onMqttStateChanged);
     connect(m_mqtt.get(), &MqttConnection::errorChanged, this, &ConsoleSession::mqttStatusChanged);
     connect(m_mqtt.get(), &MqttConnection::reconnectScheduled, this, [this] {
         m_countdown.start();
         emit mqttStatusChanged();
     });
+}
+
+void ConsoleSession::expectEcho(const MqttMessage &message)
+{
+    const QList<MqttSubscription *> subscriptions = m_mqtt->subscriptions();
+    const bool echoed = std::any_of(subscriptions.begin(), subscriptions.end(),
+                                    [&message](const MqttSubscription *subscription) {
+                                        return subscription->filter().matches(message.topic);
+                                    });
+    if (echoed)
+        m_echoes.expect(message);
+}
+
+void ConsoleSession::onMessagesReceived(const MqttMessageBatch &batch)
+{
+    if (m_echoes.pending() == 0) {
+        m_messages->append(batch);
+        return;
+    }
+    MqttMessageBatch marked = batch;
+    m_echoes.markEchoes(marked);
+    m_messages->append(marked);
 }
 
 void ConsoleSession::connectMqtt()

@@ -2,7 +2,9 @@
 
 #include "Result.h"
 #include "aws/AwsCredentials.h"
+#include "mqtt/EchoMatcher.h"
 #include "mqtt/MqttConnectOptions.h"
+#include "mqtt/MqttMessage.h"
 #include "session/ConnectionSettings.h"
 
 #include <QObject>
@@ -73,6 +75,11 @@ public:
     void connectMqtt();
     void disconnectMqtt();
 
+    /// A message this client published (over MQTT or HTTPS). It is stored only as the copy the
+    /// broker echoes on a matching subscription, marked outgoing, so it never shows twice; a
+    /// topic no subscription matches is not echoed and so not stored.
+    void expectEcho(const MqttMessage &message);
+
     /// Disconnects MQTT and drops pending MQTT preparations; emits closed() once, when MQTT is
     /// down (at once if it is, after kCloseTimeoutMs at the latest).
     void close();
@@ -109,6 +116,7 @@ private:
     void checkClientId(const MqttConnectOptions &options);
     void startMqtt(const MqttConnectOptions &options);
     void setMqttProblem(const QString &phrase);
+    void onMessagesReceived(const MqttMessageBatch &batch);
     void onMqttStateChanged();
     void finishClose();
     QString disconnectedText() const;
@@ -131,6 +139,7 @@ private:
     std::unique_ptr<MessageTableModel> m_messageModel;
     std::unique_ptr<MqttConnection> m_mqtt;
 
+    EchoMatcher m_echoes;
     RestState m_restState = RestState::Idle;
     QString m_restError;
     QString m_mqttProblem;     ///< a problem found before connecting (host, certificates)

@@ -1,6 +1,9 @@
 #include "session/Settings.h"
 
 #include <QDir>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QStandardPaths>
 
 #include <algorithm>
@@ -115,6 +118,10 @@ Result<bool, QString> Settings::saveConnection(const ConnectionSettings &setting
     else
         all.append(settings);
     writeAll(all);
+    if (replaced != settings.name) {
+        setSubscriptions(settings.name, subscriptions(replaced));
+        m_settings->remove(subscriptionsKey(replaced));
+    }
     return true;
 }
 
@@ -137,8 +144,64 @@ void Settings::removeConnection(const QString &name)
     QList<ConnectionSettings> all = readAll();
     all.removeIf([&name](const ConnectionSettings &c) { return c.name == name; });
     writeAll(all);
+    m_settings->remove(subscriptionsKey(name));
     if (lastConnection() == name)
         setLastConnection({});
+}
+
+// Keyed by the name's UTF-8 in hex: a connection name may hold '/' or a backslash, which QSettings
+// reads as group separators.
+QString Settings::subscriptionsKey(const QString &connection)
+{
+    return QStringLiteral("subscriptions/") + QString::fromLatin1(connection.toUtf8().toHex());
+}
+
+QList<SavedSubscription> Settings::subscriptions(const QString &connection) const
+{
+    const QByteArray json = m_settings->value(subscriptionsKey(connection)).toString().toUtf8();
+    QList<SavedSubscription> all;
+    const QJsonArray array = QJsonDocument::fromJson(json).array();
+    for (const QJsonValue &value : array) {
+        const QJsonObject o = value.toObject();
+        SavedSubscription s{o.value(QLatin1String("filter")).toString(),
+                            o.value(QLatin1String("qos")).toInt(),
+                            o.value(QLatin1String("paused")).toBool(),
+                            o.value(QLatin1String("colour")).toInt()};
+        if (!s.filter.isEmpty())
+            all.append(s);
+    }
+    return all;
+}
+
+bool Settings::hasSubscriptions(const QString &connection) const
+{
+    return m_settings->contains(subscriptionsKey(connection));
+}
+
+void Settings::setSubscriptions(const QString &connection,
+                                const QList<SavedSubscription> &subscriptions)
+{
+    QJsonArray array;
+    for (const SavedSubscription &s : subscriptions) {
+        array.append(QJsonObject{{QLatin1String("filter"), s.filter},
+                                 {QLatin1String("qos"), s.qos},
+                                 {QLatin1String("paused"), s.paused},
+                                 {QLatin1String("colour"), s.colour}});
+    }
+    m_settings->setValue(subscriptionsKey(connection),
+                         QString::fromUtf8(QJsonDocument(array).toJson(QJsonDocument::Compact)));
+}
+
+QPair<qint64, qint64> Settings::messageCaps() const
+{
+    return {m_settings->value(QStringLiteral("messages/capMessages"), 0).toLongLong(),
+            m_settings->value(QStringLiteral("messages/capBytes"), 0).toLongLong()};
+}
+
+void Settings::setMessageCaps(qint64 messages, qint64 bytes)
+{
+    m_settings->setValue(QStringLiteral("messages/capMessages"), messages);
+    m_settings->setValue(QStringLiteral("messages/capBytes"), bytes);
 }
 
 QString Settings::uniqueName(const QString &base) const

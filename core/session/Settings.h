@@ -1,6 +1,7 @@
 #pragma once
 
 #include "Result.h"
+#include "mqtt/SavedSubscription.h"
 #include "session/ConnectionSettings.h"
 
 #include <QByteArray>
@@ -40,6 +41,15 @@ public:
     /// `base` when no connection has that name, else "base 2", "base 3", …
     QString uniqueName(const QString &base) const;
 
+    /// The MQTT subscriptions saved with a connection, in the pane's order.
+    QList<SavedSubscription> subscriptions(const QString &connection) const;
+    /// Whether subscriptions were ever saved for the connection (an empty list included).
+    bool hasSubscriptions(const QString &connection) const;
+    void setSubscriptions(const QString &connection, const QList<SavedSubscription> &subscriptions);
+    /// The cap of the message pane: messages and bytes; 0 when never set (use the defaults).
+    QPair<qint64, qint64> messageCaps() const;
+    void setMessageCaps(qint64 messages, qint64 bytes);
+
     QString lastConnection() const;
     void setLastConnection(const QString &name);
 
@@ -57,6 +67,7 @@ public:
 private:
     QList<ConnectionSettings> readAll() const;
     void writeAll(const QList<ConnectionSettings> &connections);
+    static QString subscriptionsKey(const QString &connection);
     ConnectionSettings readConnection() const;
     void writeConnection(const ConnectionSettings &settings);
 

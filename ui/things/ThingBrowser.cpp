@@ -169,12 +169,23 @@ void ThingBrowser::buildFooter()
     m_cancel = new QPushButton(tr("Cancel"), this);
     m_cancel->setAccessibleName(tr("Cancel loading"));
     m_cancel->setToolTip(tr("Stop loading pages; the things loaded so far stay"));
+    m_watchButton = new QPushButton(Icons::get(QStringLiteral("view-visible")), tr("&Watch"), this);
+    m_watchButton->setObjectName(QStringLiteral("watchThingButton"));
+    m_watchButton->setAccessibleName(tr("Watch this thing"));
+    m_watchButton->setToolTip(tr("Subscribe to the selected thing's shadow topics, presence events "
+                                 "and telemetry in the Live MQTT pane (Ctrl+Shift+W)"));
+    m_watchButton->setEnabled(false);
     row->addWidget(m_count, 1);
+    row->addWidget(m_watchButton);
     row->addWidget(m_progress);
     row->addWidget(m_cancel);
     row->addWidget(m_loadAll);
     static_cast<QVBoxLayout *>(layout())->addLayout(row);
     connect(m_loadAll, &QPushButton::clicked, this, &ThingBrowser::loadAll);
+    connect(this, &ThingBrowser::currentThingChanged, m_watchButton,
+            [this](const std::optional<ThingSummary> &thing) {
+                m_watchButton->setEnabled(thing.has_value());
+            });
     connect(m_cancel, &QPushButton::clicked, this, [this] {
         if (m_model)
             m_model->cancelLoadAll();
@@ -427,13 +438,18 @@ void ThingBrowser::buildActions()
     m_copyArn->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C));
     m_refreshAction =
         new QAction(Icons::get(QStringLiteral("view-refresh")), tr("&Refresh List"), this);
-    for (QAction *action : {m_copyName, m_copyArn, m_refreshAction}) {
+    m_watch = new QAction(Icons::get(QStringLiteral("view-visible")), tr("&Watch This Thing"), this);
+    m_watch->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_W));
+    m_watch->setToolTip(tr("Subscribe to its shadow topics, presence events and telemetry"));
+    for (QAction *action : {m_copyName, m_copyArn, m_refreshAction, m_watch}) {
         action->setShortcutContext(Qt::WidgetWithChildrenShortcut);
         m_view->addAction(action);
     }
     m_contextMenu = new QMenu(this);
     m_contextMenu->addAction(m_copyName);
     m_contextMenu->addAction(m_copyArn);
+    m_contextMenu->addSeparator();
+    m_contextMenu->addAction(m_watch);
     m_contextMenu->addSeparator();
     m_contextMenu->addAction(m_refreshAction);
     connect(m_copyName, &QAction::triggered, this, [this] {
@@ -445,6 +461,11 @@ void ThingBrowser::buildActions()
             emit copyRequested(thing->arn);
     });
     connect(m_refreshAction, &QAction::triggered, this, &ThingBrowser::refresh);
+    connect(m_watchButton, &QPushButton::clicked, m_watch, &QAction::trigger);
+    connect(m_watch, &QAction::triggered, this, [this] {
+        if (const auto thing = currentThing())
+            emit watchRequested(thing->name);
+    });
 }
 
 void ThingBrowser::showContextMenu(const QPoint &position)
@@ -452,6 +473,7 @@ void ThingBrowser::showContextMenu(const QPoint &position)
     const bool hasThing = currentThing().has_value();
     m_copyName->setEnabled(hasThing);
     m_copyArn->setEnabled(hasThing);
+    m_watch->setEnabled(hasThing);
     m_contextMenu->popup(m_view->viewport()->mapToGlobal(position));
 }
 

@@ -57,6 +57,10 @@ public:
     /// window lists the same actions in its Thing menu.
     QAction *copyNameAction() const { return m_copyName; }
     QAction *copyArnAction() const { return m_copyArn; }
+    /// Watch the selected thing's live MQTT topics (Ctrl+Shift+W); also in the context menu
+    /// and as a footer button.
+    QAction *watchAction() const { return m_watch; }
+    QPushButton *watchButton() const { return m_watchButton; }
     /// Which things to mark as having unapplied shadow edits (drafts): a pencil after the name.
     void setDraftMarker(std::function<bool(const QString &thing)> marker);
     /// Repaints the visible rows (after the drafts changed).
@@ -71,6 +75,8 @@ Q_SIGNALS:
     /// Enter or double-click on a thing.
     void thingActivated(const thingdeck::ThingSummary &thing);
     void copyRequested(const QString &text);
+    /// "Watch this thing": subscribe to its shadow, presence and telemetry topics.
+    void watchRequested(const QString &thing);
 
 private:
     void buildFilterBar();
@@ -113,6 +119,8 @@ private:
     QAction *m_copyArn = nullptr;
     QAction *m_refreshAction = nullptr;
     QMenu *m_contextMenu = nullptr;
+    QAction *m_watch = nullptr;
+    QPushButton *m_watchButton = nullptr;
     QString m_selectedBeforeRefresh;
     QByteArray m_savedHeader;
     bool m_headerPrepared = false;

@@ -1,4 +1,4 @@
-#include "MessageLineFormatter.h"
+#include "mqtt/MessageLineFormatter.h"
 
 #include <QDateTime>
 
