@@ -46,8 +46,8 @@ using namespace thingdeck;
 namespace {
 
 constexpr int kHeartbeatMs = 5;
-constexpr int kSettleMs = 1000;  ///< after the last message: flush, follow, paint
-constexpr int kIdleMs = 2000;    ///< after subscribing, before the baseline
+constexpr int kSettleMs = 1000; ///< after the last message: flush, follow, paint
+constexpr int kIdleMs = 2000;   ///< after subscribing, before the baseline
 constexpr int kPollMs = 20;
 
 struct Options
@@ -263,17 +263,16 @@ private:
     {
         const MessageStore *store = session()->messages();
         const QScrollBar *bar = pane()->table()->verticalScrollBar();
-        std::printf("rss_kb=%lld hwm_kb=%lld baseline_rss_kb=%lld store_size=%lld "
-                    "store_bytes=%lld store_dropped=%llu byte_budget=%lld rows=%d following=%d "
-                    "at_end=%d\n",
-                    static_cast<long long>(statusKb("VmRSS")),
-                    static_cast<long long>(statusKb("VmHWM")),
-                    static_cast<long long>(m_baselineRssKb), static_cast<long long>(store->size()),
-                    static_cast<long long>(store->byteSize()),
-                    static_cast<unsigned long long>(store->droppedCount()),
-                    static_cast<long long>(store->byteBudget()),
-                    pane()->table()->model()->rowCount(), pane()->isFollowing() ? 1 : 0,
-                    bar->value() >= bar->maximum() ? 1 : 0);
+        std::printf(
+            "rss_kb=%lld hwm_kb=%lld baseline_rss_kb=%lld store_size=%lld "
+            "store_bytes=%lld store_dropped=%llu byte_budget=%lld rows=%d following=%d "
+            "at_end=%d\n",
+            static_cast<long long>(statusKb("VmRSS")), static_cast<long long>(statusKb("VmHWM")),
+            static_cast<long long>(m_baselineRssKb), static_cast<long long>(store->size()),
+            static_cast<long long>(store->byteSize()),
+            static_cast<unsigned long long>(store->droppedCount()),
+            static_cast<long long>(store->byteBudget()), pane()->table()->model()->rowCount(),
+            pane()->isFollowing() ? 1 : 0, bar->value() >= bar->maximum() ? 1 : 0);
         std::fflush(stdout);
     }
 

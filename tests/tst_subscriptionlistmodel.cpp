@@ -192,7 +192,8 @@ private Q_SLOTS:
             ConnectionSettings a = ConnectionSettings::withDefaults(QStringLiteral("a/b\\c"));
             QVERIFY(settings.saveConnection(a).ok());
             settings.setSubscriptions(a.name, mine);
-            settings.setSubscriptions(QStringLiteral("other"), {{QStringLiteral("z"), 0, false, 1}});
+            settings.setSubscriptions(QStringLiteral("other"),
+                                      {{QStringLiteral("z"), 0, false, 1}});
             settings.sync();
         }
         Settings settings(file);
@@ -255,11 +256,10 @@ private Q_SLOTS:
         EchoMatcher echoes([&now] { return now; });
         echoes.expect(message(QStringLiteral("t"), "one"));
         echoes.expect(message(QStringLiteral("t"), "one"));
-        MqttMessageBatch batch{message(QStringLiteral("t"), "one"),
-                               message(QStringLiteral("t"), "two"),
-                               message(QStringLiteral("u"), "one"),
-                               message(QStringLiteral("t"), "one"),
-                               message(QStringLiteral("t"), "one")};
+        MqttMessageBatch batch{
+            message(QStringLiteral("t"), "one"), message(QStringLiteral("t"), "two"),
+            message(QStringLiteral("u"), "one"), message(QStringLiteral("t"), "one"),
+            message(QStringLiteral("t"), "one")};
         echoes.markEchoes(batch);
         QCOMPARE(batch.at(0).outgoing, true);
         QCOMPARE(batch.at(1).outgoing, false);

@@ -29,8 +29,8 @@
 #include <QMessageBox>
 #include <QProgressBar>
 #include <QPushButton>
-#include <QStandardPaths>
 #include <QStackedWidget>
+#include <QStandardPaths>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTableView>
@@ -170,7 +170,8 @@ void MainWindow::buildDocks()
 void MainWindow::buildMessagesDock()
 {
     const QString historyDirectory =
-        QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/publish");
+        QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) +
+        QStringLiteral("/publish");
     m_messagePane = new MessagePane(m_settings, historyDirectory, this);
     m_messagesDock = new QDockWidget(tr("Live MQTT"), this);
     m_messagesDock->setObjectName(QStringLiteral("messagesDock"));

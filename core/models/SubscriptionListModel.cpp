@@ -111,8 +111,7 @@ QString SubscriptionListModel::stateText(int row) const
     return {};
 }
 
-QVariant SubscriptionListModel::headerData(int section, Qt::Orientation orientation,
-                                           int role) const
+QVariant SubscriptionListModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
@@ -243,9 +242,10 @@ QString SubscriptionListModel::problem(int row) const
     if (rowState(row) != RowState::Refused)
         return {};
     const Row &r = m_rows[size_t(row)];
-    const QString reason = r.handle && !r.handle->errorString().isEmpty()
-                               ? r.handle->errorString()
-                               : tr("The broker refused the subscription to %1.").arg(r.saved.filter);
+    const QString reason =
+        r.handle && !r.handle->errorString().isEmpty()
+            ? r.handle->errorString()
+            : tr("The broker refused the subscription to %1.").arg(r.saved.filter);
     return reason + QLatin1Char(' ') + policyAdvice(r.saved.filter);
 }
 
@@ -315,8 +315,7 @@ void SubscriptionListModel::onHandleStateChanged()
     for (size_t i = 0; i < m_rows.size(); ++i) {
         if (m_rows[i].handle == handle) {
             emitRowChanged(int(i));
-            invalidateTopics();
-            emit subscriptionsChanged();
+            invalidateTopics(); // a refused row no longer counts or colours
             return;
         }
     }

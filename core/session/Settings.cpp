@@ -163,10 +163,9 @@ QList<SavedSubscription> Settings::subscriptions(const QString &connection) cons
     const QJsonArray array = QJsonDocument::fromJson(json).array();
     for (const QJsonValue &value : array) {
         const QJsonObject o = value.toObject();
-        SavedSubscription s{o.value(QLatin1String("filter")).toString(),
-                            o.value(QLatin1String("qos")).toInt(),
-                            o.value(QLatin1String("paused")).toBool(),
-                            o.value(QLatin1String("colour")).toInt()};
+        SavedSubscription s{
+            o.value(QLatin1String("filter")).toString(), o.value(QLatin1String("qos")).toInt(),
+            o.value(QLatin1String("paused")).toBool(), o.value(QLatin1String("colour")).toInt()};
         if (!s.filter.isEmpty())
             all.append(s);
     }

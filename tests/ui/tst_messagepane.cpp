@@ -31,12 +31,12 @@
 #include <QComboBox>
 #include <QDateTime>
 #include <QDockWidget>
-#include <QPushButton>
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPushButton>
 #include <QRandomGenerator>
 #include <QScrollBar>
 #include <QSignalSpy>
@@ -182,7 +182,8 @@ bool TestMessagePane::addSubscription(const QString &filter, int qos)
     if (!panel->addButton()->isEnabled())
         return false;
     QTest::keyClick(panel->filterEntry(), Qt::Key_Return);
-    return rowActive(filter) || QTest::qWaitFor([this, filter] { return rowActive(filter); }, 10000);
+    return rowActive(filter) ||
+           QTest::qWaitFor([this, filter] { return rowActive(filter); }, 10000);
 }
 
 bool TestMessagePane::rowActive(const QString &filter) const
@@ -273,7 +274,10 @@ void TestMessagePane::pauseAndResumeASubscription()
     QVERIFY(sync()); // the UNSUBSCRIBE went before it, so the broker has applied it
     const quint64 counted = subscriptions()->messageCount(row);
     const int mine = storeRowsOn(QStringLiteral("dt/pane-test/telemetry"));
-    QVERIFY(session()->mqtt()->send(topic(QStringLiteral("dt/pane-test/telemetry")), "{}", 1, false).ok());
+    QVERIFY(session()
+                ->mqtt()
+                ->send(topic(QStringLiteral("dt/pane-test/telemetry")), "{}", 1, false)
+                .ok());
     QVERIFY(sync()); // what was published before the marker would have arrived before it
     QCOMPARE(storeRowsOn(QStringLiteral("dt/pane-test/telemetry")), mine);
     QCOMPARE(subscriptions()->messageCount(row), counted);
@@ -340,7 +344,8 @@ void TestMessagePane::topicAndTextFilters()
     pane()->topicFilterField()->setText(QStringLiteral("filt/a/#"));
     QTRY_COMPARE(shownTopics(), QStringList{QStringLiteral("filt/a/x")});
     pane()->topicFilterField()->setText(QStringLiteral("filt/+/x"));
-    QTRY_COMPARE(shownTopics(), (QStringList{QStringLiteral("filt/a/x"), QStringLiteral("filt/b/x")}));
+    QTRY_COMPARE(shownTopics(),
+                 (QStringList{QStringLiteral("filt/a/x"), QStringLiteral("filt/b/x")}));
     // Not a filter: said on the field, the last good filter stays.
     pane()->topicFilterField()->setText(QStringLiteral("filt/#/x"));
     QVERIFY(!pane()->topicFilterField()->toolTip().isEmpty());
@@ -390,7 +395,8 @@ void TestMessagePane::binaryMegabyteShowsInHexAndExportsAsBase64()
     QVERIFY2(imported.first().at(0).toBool(), qPrintable(imported.first().at(1).toString()));
 
     pane()->topicFilterField()->setText(QStringLiteral("bin/#"));
-    QTRY_COMPARE(shownTopics(), (QStringList{QStringLiteral("bin/mqtt"), QStringLiteral("bin/file")}));
+    QTRY_COMPARE(shownTopics(),
+                 (QStringList{QStringLiteral("bin/mqtt"), QStringLiteral("bin/file")}));
     QTableView *table = pane()->table();
     table->setFocus();
     MessageDetails *details = pane()->details();
@@ -413,8 +419,9 @@ void TestMessagePane::binaryMegabyteShowsInHexAndExportsAsBase64()
     QCOMPARE(exported, line);
     const QJsonObject object = QJsonDocument::fromJson(exported).object();
     QVERIFY(!object.contains(QLatin1String("payload")));
-    QCOMPARE(QByteArray::fromBase64(object.value(QLatin1String("payloadBase64")).toString().toLatin1()),
-             big.payload);
+    QCOMPARE(
+        QByteArray::fromBase64(object.value(QLatin1String("payloadBase64")).toString().toLatin1()),
+        big.payload);
     pane()->topicFilterField()->clear();
 }
 
@@ -423,7 +430,10 @@ void TestMessagePane::byteCapDropsOldestAndCounts()
     MessageStore *store = session()->messages();
     pane()->setCaps(100000, MessageStore::kMinByteBudget); // 1 MB
     QCOMPARE(store->byteBudget(), MessageStore::kMinByteBudget);
-    QVERIFY(pane()->findChild<QToolButton *>(QStringLiteral("capButton"))->text().contains(QLatin1String("1 MB")));
+    QVERIFY(pane()
+                ->findChild<QToolButton *>(QStringLiteral("capButton"))
+                ->text()
+                .contains(QLatin1String("1 MB")));
     QVERIFY(addSubscription(QStringLiteral("cap/#")));
     const quint64 dropped = store->droppedCount();
     for (int i = 0; i < 30; ++i) {
@@ -450,8 +460,9 @@ void TestMessagePane::byteCapDropsOldestAndCounts()
     QVERIFY(m_main->window.messageStatus()->text().contains(QLatin1String("dropped")));
     subscriptions()->remove(subscriptions()->rowOf(QStringLiteral("cap/#")));
     pane()->setCaps(MessageStore::kDefaultCapacity, MessageStore::kDefaultByteBudget);
-    QCOMPARE(m_main->settings.messageCaps(),
-             (QPair<qint64, qint64>{MessageStore::kDefaultCapacity, MessageStore::kDefaultByteBudget}));
+    QCOMPARE(
+        m_main->settings.messageCaps(),
+        (QPair<qint64, qint64>{MessageStore::kDefaultCapacity, MessageStore::kDefaultByteBudget}));
 }
 
 void TestMessagePane::exportThenImportRoundTripsByteForByte()

@@ -144,9 +144,10 @@ QWidget *MessagePane::buildCentre()
         MessageTableModel::TimeColumn,
         new ColourStripeDelegate(
             [this](const QModelIndex &index) {
-                return m_subscriptionModel ? m_subscriptionModel->colourOfTopic(
-                                                 index.data(MessageTableModel::TopicRole).toString())
-                                           : -1;
+                return m_subscriptionModel
+                           ? m_subscriptionModel->colourOfTopic(
+                                 index.data(MessageTableModel::TopicRole).toString())
+                           : -1;
             },
             m_table));
     layout->addWidget(m_table, 1);
@@ -276,8 +277,7 @@ QWidget *MessagePane::buildFilterRow()
     layout->addWidget(m_topicFilter, 1);
     layout->addWidget(m_textFilter, 1);
     connect(m_topicFilter, &QLineEdit::textChanged, this, &MessagePane::applyTopicFilter);
-    connect(m_textFilter, &QLineEdit::textChanged, &m_textFilterTimer,
-            qOverload<>(&QTimer::start));
+    connect(m_textFilter, &QLineEdit::textChanged, &m_textFilterTimer, qOverload<>(&QTimer::start));
     return row;
 }
 
@@ -398,8 +398,8 @@ void MessagePane::restoreSubscriptions()
         return;
     }
     if (connection.kind == ConnectionSettings::Kind::Sandbox) {
-        const QString telemetry = ThingWatch::telemetryFilter(QStringLiteral("+"),
-                                                              connection.telemetryPattern);
+        const QString telemetry =
+            ThingWatch::telemetryFilter(QStringLiteral("+"), connection.telemetryPattern);
         if (!telemetry.isEmpty())
             m_subscriptionModel->add(telemetry, 0);
     }
@@ -424,8 +424,7 @@ void MessagePane::watchThing(const QString &thing)
     m_messageBar->showMessage(MessageBar::Level::Information,
                               tr("Listing the named shadows of %1…").arg(thing));
     m_session->shadows()->listNamedShadows(
-        name.value(), this,
-        [this, thing, generation](const Result<QStringList, IotError> &result) {
+        name.value(), this, [this, thing, generation](const Result<QStringList, IotError> &result) {
             if (generation != m_watchGeneration)
                 return;
             watchTopics(thing, result.ok() ? result.value() : QStringList(),
@@ -438,8 +437,8 @@ void MessagePane::watchTopics(const QString &thing, const QStringList &namedShad
 {
     if (!m_session || !m_subscriptionModel)
         return;
-    const QStringList filters = ThingWatch::topicFilters(thing, namedShadows,
-                                                         m_session->settings().telemetryPattern);
+    const QStringList filters =
+        ThingWatch::topicFilters(thing, namedShadows, m_session->settings().telemetryPattern);
     int added = 0;
     QStringList refused;
     for (const QString &filter : filters) {
@@ -452,10 +451,9 @@ void MessagePane::watchTopics(const QString &thing, const QStringList &namedShad
                       "telemetry).",
                       nullptr, added)
                        .arg(thing)
-                       .arg(namedShadows.isEmpty()
-                                ? tr("the classic shadow")
-                                : tr("the classic and %n named shadow(s)", nullptr,
-                                     int(namedShadows.size())));
+                       .arg(namedShadows.isEmpty() ? tr("the classic shadow")
+                                                   : tr("the classic and %n named shadow(s)",
+                                                        nullptr, int(namedShadows.size())));
     if (!listProblem.isEmpty())
         text += QLatin1Char(' ') + tr("Named shadows could not be listed, so only the classic "
                                       "shadow is watched: %1")
@@ -639,9 +637,8 @@ const MqttMessage *MessagePane::previousOnTopic(const MqttMessage &message) cons
 {
     const MessageStore *store = m_session->messages();
     const quint64 first = store->firstId();
-    const quint64 limit = message.id > quint64(kPreviousSearchLimit)
-                              ? message.id - quint64(kPreviousSearchLimit)
-                              : 0;
+    const quint64 limit =
+        message.id > quint64(kPreviousSearchLimit) ? message.id - quint64(kPreviousSearchLimit) : 0;
     for (quint64 id = message.id; id > first && id > limit;) {
         --id;
         const MqttMessage *candidate = store->findById(id);
@@ -664,9 +661,8 @@ void MessagePane::showTableMenu(const QPoint &position)
                     [this, topic] { emit copyRequested(topic); });
     menu->addAction(tr("Copy Payload"), this, [this, payload] { emit copyRequested(payload); });
     menu->addSeparator();
-    menu->addAction(tr("Show Only This Topic"), this, [this, topic] {
-        m_topicFilter->setText(topic);
-    });
+    menu->addAction(tr("Show Only This Topic"), this,
+                    [this, topic] { m_topicFilter->setText(topic); });
     menu->addAction(tr("Publish to This Topic…"), this, [this, topic] {
         m_publish->setTopic(topic);
         m_sideTabs->setCurrentWidget(m_publish);
@@ -723,11 +719,10 @@ void MessagePane::exportTo(const QString &path, bool selectionOnly)
             });
     connect(m_exporter.get(), &MessageExporter::finished, this,
             [this, path](const Result<qsizetype, QString> &result) {
-                endTransfer(result.ok(),
-                            result.ok() ? tr("Exported %n message(s) to %1.", nullptr,
-                                             int(result.value()))
-                                              .arg(QFileInfo(path).fileName())
-                                        : result.error());
+                endTransfer(result.ok(), result.ok() ? tr("Exported %n message(s) to %1.", nullptr,
+                                                          int(result.value()))
+                                                           .arg(QFileInfo(path).fileName())
+                                                     : result.error());
             });
     startTransfer(tr("Exporting %n message(s)…", nullptr, int(messages.size())));
     m_exporter->start(path, messages);
@@ -740,18 +735,16 @@ void MessagePane::importFrom(const QString &path)
     m_importer = std::make_unique<MessageImporter>();
     connect(m_importer.get(), &MessageImporter::batchRead, m_session->messages(),
             &MessageStore::append);
-    connect(m_importer.get(), &MessageImporter::progress, this,
-            [this](qint64 done, qint64 total) {
-                m_progress->setRange(0, 1000);
-                m_progress->setValue(total > 0 ? int(done * 1000 / total) : 0);
-            });
+    connect(m_importer.get(), &MessageImporter::progress, this, [this](qint64 done, qint64 total) {
+        m_progress->setRange(0, 1000);
+        m_progress->setValue(total > 0 ? int(done * 1000 / total) : 0);
+    });
     connect(m_importer.get(), &MessageImporter::finished, this,
             [this, path](const Result<qsizetype, QString> &result) {
-                endTransfer(result.ok(),
-                            result.ok() ? tr("Imported %n message(s) from %1.", nullptr,
-                                             int(result.value()))
-                                              .arg(QFileInfo(path).fileName())
-                                        : result.error());
+                endTransfer(result.ok(), result.ok() ? tr("Imported %n message(s) from %1.",
+                                                          nullptr, int(result.value()))
+                                                           .arg(QFileInfo(path).fileName())
+                                                     : result.error());
             });
     startTransfer(tr("Importing %1…").arg(QFileInfo(path).fileName()));
     m_importer->start(path);

@@ -31,7 +31,11 @@ SubscriptionPanel::SubscriptionPanel(QWidget *parent)
     buildActions();
     auto *header = new QHBoxLayout;
     auto *title = new QLabel(tr("Subscriptions"), this);
-    title->setStyleSheet(QStringLiteral("font-weight: 600"));
+    // A font, not a style sheet: a style sheet would keep the palette of its time and lose
+    // the dark theme chosen later.
+    QFont bold = title->font();
+    bold.setBold(true);
+    title->setFont(bold);
     header->addWidget(title, 1);
     header->addWidget(m_pause);
     header->addWidget(m_remove);
@@ -77,8 +81,8 @@ void SubscriptionPanel::buildView()
 
 void SubscriptionPanel::buildActions()
 {
-    m_pauseAction = new QAction(Icons::get(QStringLiteral("media-playback-pause")),
-                                tr("Pause / Resume"), this);
+    m_pauseAction =
+        new QAction(Icons::get(QStringLiteral("media-playback-pause")), tr("Pause / Resume"), this);
     m_pauseAction->setShortcut(QKeySequence(Qt::Key_Space));
     m_pauseAction->setShortcutContext(Qt::WidgetShortcut);
     m_pauseAction->setToolTip(tr("Pause the selected subscriptions (unsubscribes, keeps the row) "
@@ -240,10 +244,11 @@ void SubscriptionPanel::updateButtons()
     m_pauseAction->setEnabled(any);
     m_removeAction->setEnabled(any);
     m_showOnlyAction->setEnabled(any);
-    const bool resume = any && std::all_of(rows.begin(), rows.end(), [this](int row) {
-        return m_model->rowState(row) != SubscriptionListModel::RowState::Active &&
-               m_model->rowState(row) != SubscriptionListModel::RowState::Pending;
-    });
+    const bool resume =
+        any && std::all_of(rows.begin(), rows.end(), [this](int row) {
+            return m_model->rowState(row) != SubscriptionListModel::RowState::Active &&
+                   m_model->rowState(row) != SubscriptionListModel::RowState::Pending;
+        });
     m_pauseAction->setText(resume ? tr("Resume") : tr("Pause"));
     m_pauseAction->setIcon(Icons::get(resume ? QStringLiteral("media-playback-start")
                                              : QStringLiteral("media-playback-pause")));

@@ -438,7 +438,8 @@ void ThingBrowser::buildActions()
     m_copyArn->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C));
     m_refreshAction =
         new QAction(Icons::get(QStringLiteral("view-refresh")), tr("&Refresh List"), this);
-    m_watch = new QAction(Icons::get(QStringLiteral("view-visible")), tr("&Watch This Thing"), this);
+    m_watch =
+        new QAction(Icons::get(QStringLiteral("view-visible")), tr("&Watch This Thing"), this);
     m_watch->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_W));
     m_watch->setToolTip(tr("Subscribe to its shadow topics, presence events and telemetry"));
     for (QAction *action : {m_copyName, m_copyArn, m_refreshAction, m_watch}) {
