@@ -1004,6 +1004,10 @@ private Q_SLOTS:
         QTRY_COMPARE(m_proxy->sessionCount(), 1); // the publisher
     }
 
+#ifdef THINGDECK_PROXY_BENCHMARK
+    // Built only into bench_mqtt_proxy (figures, not a test): QoS 0 floods are dropped by
+    // mosquitto once a slow subscriber's queue is full, so on a loaded machine they cannot
+    // promise that every message arrives in time.
     void throughput_data()
     {
         QTest::addColumn<bool>("direct");
@@ -1092,6 +1096,7 @@ private Q_SLOTS:
               QTest::currentDataTag(), count, payloadSize, seconds, count / seconds,
               double(total) / seconds / 1e6);
     }
+#endif
 };
 
 QTEST_GUILESS_MAIN(TestMqttPolicyProxy)
