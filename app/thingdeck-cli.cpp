@@ -4,6 +4,8 @@
 #include "cli/CliRunner.h"
 #include "tls/OpenSslProcess.h"
 
+#include <thingdeck/Version.h>
+
 #include <QCoreApplication>
 #include <QLoggingCategory>
 #include <QTextStream>
@@ -15,6 +17,7 @@ int main(int argc, char *argv[])
     thingdeck::keepOpenSslStateUntilExit();
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("thingdeck-cli"));
+    QCoreApplication::setApplicationVersion(QString::fromLatin1(kVersion));
     // Errors reach the user once, as the command's own one-line message; the core's progress
     // logging stays available through QT_LOGGING_RULES (e.g. "thingdeck.*.info=true").
     QLoggingCategory::setFilterRules(QStringLiteral("thingdeck.*.info=false"));
@@ -22,6 +25,10 @@ int main(int argc, char *argv[])
     if (!invocation.ok()) {
         QTextStream(stderr) << "thingdeck-cli: " << invocation.error() << Qt::endl;
         return 2;
+    }
+    if (invocation.value().version) {
+        QTextStream(stdout) << "thingdeck-cli " << kVersion << Qt::endl;
+        return 0;
     }
     if (invocation.value().help) {
         const CliCommand *command = invocation.value().command;

@@ -12,6 +12,8 @@
 #include "workspace/LaunchOptions.h"
 #include "workspace/Workspace.h"
 
+#include <thingdeck/Version.h>
+
 #include <QApplication>
 #include <QStandardPaths>
 #include <QTextStream>
@@ -64,7 +66,7 @@ int main(int argc, char **argv)
         return 0;
     }
     if (options.action == LaunchOptions::Action::Version) {
-        QTextStream(stdout) << "thingdeck " << THINGDECK_VERSION << Qt::endl;
+        QTextStream(stdout) << "thingdeck " << kVersion << Qt::endl;
         return 0;
     }
     if (options.action == LaunchOptions::Action::Error) {
@@ -74,7 +76,7 @@ int main(int argc, char **argv)
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("thingdeck"));
     QApplication::setApplicationDisplayName(QStringLiteral("Thingdeck"));
-    QApplication::setApplicationVersion(QStringLiteral(THINGDECK_VERSION));
+    QApplication::setApplicationVersion(QString::fromLatin1(kVersion));
     QApplication::setDesktopFileName(QStringLiteral("thingdeck"));
     const QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
     Settings settings(Settings::defaultFilePath());

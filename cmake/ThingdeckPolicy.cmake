@@ -29,3 +29,11 @@ if(THINGDECK_SANITIZE)
   target_compile_options(thingdeck_policy INTERFACE ${_sanitizers})
   target_link_options(thingdeck_policy INTERFACE ${_sanitizers})
 endif()
+
+# Hardening, as Debian builds its packages: stack protector and clash protection, full RELRO
+# with immediate binding, and fortified libc calls where the optimizer makes them possible.
+# (Debian's compiler already makes position-independent executables.)
+target_compile_options(thingdeck_policy INTERFACE
+  -fstack-protector-strong -fstack-clash-protection
+  $<$<NOT:$<CONFIG:Debug>>:-D_FORTIFY_SOURCE=2>)
+target_link_options(thingdeck_policy INTERFACE -Wl,-z,relro -Wl,-z,now)

@@ -239,8 +239,8 @@ Result<QString, QString> BrokerProcess::resolveProgram() const
             program, {QStringLiteral("/usr/local/sbin"), QStringLiteral("/usr/sbin")});
     if (!found.isEmpty())
         return found;
-    return fail(QStringLiteral("mosquitto is not installed (%1 not found): run scripts/setup "
-                               "(apt-get install mosquitto)")
+    return fail(QStringLiteral("mosquitto is not installed (%1 not found): install it with "
+                               "\"sudo apt install mosquitto\", or name it with --mosquitto")
                     .arg(program));
 }
 
@@ -407,8 +407,8 @@ void BrokerProcess::onErrorOccurred(QProcess::ProcessError error)
         return;
     m_stopTimer.stop();
     setState(State::NotRunning);
-    const QString message = QStringLiteral("mosquitto could not be started (%1): run "
-                                           "scripts/setup (apt-get install mosquitto)")
+    const QString message = QStringLiteral("mosquitto could not be started (%1): install it "
+                                           "with \"sudo apt install mosquitto\"")
                                 .arg(m_process.errorString());
     qCWarning(lcBroker).noquote() << message;
     emit failed(message);

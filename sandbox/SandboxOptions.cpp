@@ -131,7 +131,12 @@ QString SandboxOptions::helpText()
                        "device shadows, an MQTT broker with mutual TLS and simulated devices. "
                        "When ready it writes DIR/sandbox.json and prints its path."));
     parser.addOptions(optionList());
-    parser.addHelpOption();
+    // Written out rather than addHelpOption(), which would offer a --help-all that main()
+    // does not answer.
+    parser.addOption(QCommandLineOption({QStringLiteral("h"), QStringLiteral("help")},
+                                        QStringLiteral("Show this help and exit.")));
+    parser.addOption(QCommandLineOption({QStringLiteral("v"), QStringLiteral("version")},
+                                        QStringLiteral("Show the version and exit.")));
     return parser.helpText();
 }
 

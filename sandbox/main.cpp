@@ -4,6 +4,8 @@
 #include "UnixSignalWatcher.h"
 #include "tls/OpenSslProcess.h"
 
+#include <thingdeck/Version.h>
+
 #include <QCoreApplication>
 #include <QTextStream>
 
@@ -14,11 +16,17 @@ int main(int argc, char *argv[])
     thingdeck::keepOpenSslStateUntilExit();
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("thingdeck-sandbox"));
+    QCoreApplication::setApplicationVersion(QString::fromLatin1(kVersion));
     QTextStream out(stdout);
     QTextStream err(stderr);
     const QStringList arguments = QCoreApplication::arguments();
     if (arguments.contains(QStringLiteral("--help")) || arguments.contains(QStringLiteral("-h"))) {
         out << SandboxOptions::helpText();
+        return 0;
+    }
+    if (arguments.contains(QStringLiteral("--version")) ||
+        arguments.contains(QStringLiteral("-v"))) {
+        out << "thingdeck-sandbox " << kVersion << Qt::endl;
         return 0;
     }
     const auto options = SandboxOptions::parse(arguments);

@@ -397,7 +397,8 @@ private Q_SLOTS:
         QTRY_COMPARE(failed.size(), 1);
         QCOMPARE(failed.first().first().toString(),
                  QStringLiteral("mosquitto is not installed (/nonexistent/bin/mosquitto not "
-                                "found): run scripts/setup (apt-get install mosquitto)"));
+                                "found): install it with \"sudo apt install mosquitto\", or "
+                                "name it with --mosquitto"));
         QCOMPARE(broker.state(), BrokerProcess::State::NotRunning);
     }
 

@@ -6,6 +6,8 @@
 #include "mqtt/MessageLineFormatter.h"
 #include "mqtt/MqttConnection.h"
 
+#include <thingdeck/Version.h>
+
 #include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
@@ -457,6 +459,20 @@ private Q_SLOTS:
         QVERIFY(r.out.startsWith("Usage: thingdeck-cli"));
         if (!command.isEmpty())
             QVERIFY(r.out.contains(command.join(QLatin1Char(' ')).toUtf8()));
+    }
+
+    // The project's one version. After a command, --version stays that command's option
+    // (shadow update's expected shadow version).
+    void versionIsTheProjects()
+    {
+        const Run r = run({QStringLiteral("--version")});
+        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(r.out, QByteArray("thingdeck-cli ") + kVersion + '\n');
+        QVERIFY(r.err.isEmpty());
+        const Run get =
+            run({QStringLiteral("shadow"), QStringLiteral("get"), QStringLiteral("--version")});
+        QCOMPARE(get.exitCode, 2);
+        QVERIFY(get.out.isEmpty());
     }
 
     void certificateProblemsAreNamed()

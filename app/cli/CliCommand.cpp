@@ -118,7 +118,8 @@ QList<QCommandLineOption> CliCommand::globalOptions()
 {
     return {
         valued("profile", "Profile from ~/.aws/config and ~/.aws/credentials.", "NAME"),
-        valued("region", "AWS region (default: AWS_REGION, then the profile).", "REGION"),
+        valued("region", "AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, then the profile).",
+               "REGION"),
         valued("endpoint-url", "REST endpoint to use instead of AWS's (e.g. the sandbox).", "URL"),
         valued("mqtt-endpoint", "MQTT broker (default: the described endpoint, port 8883).",
                "HOST:PORT"),

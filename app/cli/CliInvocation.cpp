@@ -65,6 +65,12 @@ std::optional<QString> checkCount(const CliCommand &command, qsizetype given)
 
 Result<CliInvocation, QString> CliInvocation::parse(const QStringList &arguments)
 {
+    // The program's version: alone, since `shadow update --version N` is a shadow's version.
+    if (arguments.mid(1) == QStringList{QStringLiteral("--version")}) {
+        CliInvocation out;
+        out.version = true;
+        return out;
+    }
     QCommandLineParser any;
     any.addOptions(allOptions());
     const auto found = positionalsOf(any, arguments);
@@ -93,7 +99,8 @@ Result<CliInvocation, QString> CliInvocation::parse(const QStringList &arguments
 QString CliInvocation::generalHelp()
 {
     QString text = QStringLiteral(
-        "Usage: thingdeck-cli COMMAND [ARGUMENTS] [options]\n\n"
+        "Usage: thingdeck-cli COMMAND [ARGUMENTS] [options]\n"
+        "       thingdeck-cli --help | --version\n\n"
         "A command-line console for AWS IoT: the thing registry, device shadows and live MQTT.\n"
         "Credentials, region and endpoints are found as the AWS CLI finds them (AWS_* variables,\n"
         "~/.aws/config, ~/.aws/credentials, credential_process).\n\nCommands:\n");

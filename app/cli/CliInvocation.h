@@ -16,6 +16,7 @@ struct CliInvocation
     QStringList arguments;
     QHash<QString, QString> values; ///< option name → value ("" for a flag given)
     bool help = false;
+    bool version = false; ///< --version: print the version and exit
 
     bool isSet(const char *option) const { return values.contains(QLatin1String(option)); }
     QString value(const char *option) const { return values.value(QLatin1String(option)); }
