@@ -102,6 +102,8 @@ QStringList RequestAuthenticator::servicesFor(ApiPlane plane)
 {
     if (plane == ApiPlane::Data)
         return {QStringLiteral("iotdata")};
+    if (plane == ApiPlane::Sts)
+        return {QStringLiteral("sts")};
     return {QStringLiteral("iot"), QStringLiteral("execute-api")};
 }
 
@@ -122,12 +124,14 @@ RequestAuthenticator::authenticate(const HttpRequest &request, ApiPlane plane) c
         return fail(*error);
     if (auto error = checkDate(*auth, amzDate))
         return fail(*error);
-    const AwsCredentials *key = findKey(auth->accessKeyId);
+    const std::optional<AwsCredentials> key = findKey(auth->accessKeyId);
     if (!key)
         return fail(
             failure("UnrecognizedClientException",
                     QStringLiteral("The security token included in the request is invalid.")));
     if (auto error = checkToken(*key, request))
+        return fail(*error);
+    if (auto error = checkExpiry(*key))
         return fail(*error);
     if (auto error = checkSkew(*parseAmzDate(amzDate)))
         return fail(*error);
@@ -145,6 +149,9 @@ std::optional<AuthFailure> RequestAuthenticator::checkScope(const SigV4Authoriza
             QStringLiteral("Credential should be scoped to correct service: '%1'.")
                 .arg(services.constFirst()));
     if (QString::fromUtf8(auth.region) == m_region)
+        return std::nullopt;
+    // Clients of STS's global endpoint sign for us-east-1 whatever their region (§2.5).
+    if (plane == ApiPlane::Sts && auth.region == "us-east-1")
         return std::nullopt;
     // The data plane reports a foreign region as ForbiddenException (aws-iot.md §1.9).
     const QString message =
@@ -226,13 +233,25 @@ std::optional<AuthFailure> RequestAuthenticator::checkSignature(const SigV4Autho
         "details."));
 }
 
-const AwsCredentials *RequestAuthenticator::findKey(const QByteArray &accessKeyId) const
+std::optional<AwsCredentials> RequestAuthenticator::findKey(const QByteArray &accessKeyId) const
 {
     for (const AwsCredentials &key : m_credentials) {
         if (key.accessKeyId.toUtf8() == accessKeyId)
-            return &key;
+            return key;
     }
-    return nullptr;
+    if (m_lookup)
+        return m_lookup(QString::fromUtf8(accessKeyId));
+    return std::nullopt;
+}
+
+// Checked after the token matched, so that only the holder of the session token learns that
+// the credentials expired; AWS words it without a final full stop.
+std::optional<AuthFailure> RequestAuthenticator::checkExpiry(const AwsCredentials &key) const
+{
+    if (!key.expiration.isValid() || now() < key.expiration)
+        return std::nullopt;
+    return failure("ExpiredTokenException",
+                   QStringLiteral("The security token included in the request is expired"));
 }
 
 QDateTime RequestAuthenticator::now() const

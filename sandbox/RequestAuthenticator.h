@@ -19,6 +19,7 @@ namespace thingdeck {
 enum class ApiPlane {
     Control, ///< registry API, signed for "iot" (or "execute-api", see RequestAuthenticator)
     Data,    ///< shadows and publish, signed for "iotdata"
+    Sts,     ///< the sandbox's STS, signed for "sts" (in its region or the global us-east-1)
 };
 
 /// Why a request was refused, as AWS words it: HTTP status, error code for x-amzn-ErrorType
@@ -49,6 +50,8 @@ class RequestAuthenticator
 {
 public:
     using Clock = std::function<QDateTime()>;
+    /// Finds keys issued after start (temporary credentials); nullopt for an unknown key.
+    using KeyLookup = std::function<std::optional<AwsCredentials>(const QString &accessKeyId)>;
 
     /// AWS's tolerance for the X-Amz-Date of a request: five minutes either way.
     static constexpr qint64 kMaxSkewSeconds = 5 * 60;
@@ -59,6 +62,9 @@ public:
     /// Accepts requests signed with these keys. A key with a session token also requires the
     /// request's X-Amz-Security-Token to match it.
     void addCredentials(const AwsCredentials &credentials);
+    /// Asked for keys not added with addCredentials(). Keys with an expiration are refused
+    /// after it with 403 ExpiredTokenException, as AWS refuses expired temporary credentials.
+    void setKeyLookup(KeyLookup lookup) { m_lookup = std::move(lookup); }
     QString region() const { return m_region; }
 
     /// The signing names accepted for `plane`; the first is the one AWS names in errors.
@@ -75,15 +81,17 @@ private:
     std::optional<AuthFailure> checkSkew(const QDateTime &signedAt) const;
     std::optional<AuthFailure> checkToken(const AwsCredentials &key,
                                           const HttpRequest &request) const;
+    std::optional<AuthFailure> checkExpiry(const AwsCredentials &key) const;
     std::optional<AuthFailure> checkSignature(const SigV4Authorization &auth,
                                               const AwsCredentials &key, const QByteArray &amzDate,
                                               const HttpRequest &request) const;
-    const AwsCredentials *findKey(const QByteArray &accessKeyId) const;
+    std::optional<AwsCredentials> findKey(const QByteArray &accessKeyId) const;
     QDateTime now() const;
 
     QString m_region;
     Clock m_clock;
     QList<AwsCredentials> m_credentials;
+    KeyLookup m_lookup;
 };
 
 } // namespace thingdeck

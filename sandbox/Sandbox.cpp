@@ -1,6 +1,8 @@
 #include "Sandbox.h"
 
 #include "BrokerProcess.h"
+#include "CredentialExamples.h"
+#include "CredentialStore.h"
 #include "DeviceSimulator.h"
 #include "HttpServer.h"
 #include "Logging.h"
@@ -12,7 +14,9 @@
 #include "SandboxSeeder.h"
 #include "ShadowService.h"
 #include "ShadowTopicService.h"
+#include "SsoService.h"
 #include "StateStore.h"
+#include "StsService.h"
 #include "mqtt/MqttConnection.h"
 
 #include <QCoreApplication>
@@ -30,6 +34,10 @@ namespace thingdeck {
 namespace {
 
 const QString kHost = QStringLiteral("localhost");
+// The IAM user that owns the sandbox's static keys (GetCallerIdentity's Arn).
+const QString kUserName = QStringLiteral("thingdeck-sandbox");
+// How long the web identity token in DIR/examples stays valid; a new one is written each start.
+constexpr int kWebIdentityTokenSeconds = 30 * 24 * 3600;
 
 QString sub(const QString &dir, const char *name)
 {
@@ -141,6 +149,10 @@ std::optional<QString> Sandbox::prepareState()
     if (!identity.ok())
         return identity.error();
     m_identity = identity.value();
+    auto credentials = CredentialStore::loadOrCreate(m_options.stateDir);
+    if (!credentials.ok())
+        return credentials.error();
+    m_credentials = std::move(credentials).value();
     m_things = SandboxSeeder::thingNames(m_options.things);
     m_pki = std::make_unique<SandboxPki>(sub(m_options.stateDir, "certificates"));
     const auto made = m_pki->ensure(m_things);
@@ -173,9 +185,10 @@ std::optional<QString> Sandbox::startRest()
     m_rest = std::make_unique<RestApi>(m_authenticator.get(), m_registry.get(), m_shadows.get());
     if (m_options.throttleEvery > 0)
         m_rest->setThrottle(ThrottlePolicy{m_options.throttleEvery, 0});
+    startCredentialServices();
     m_http =
         std::make_unique<HttpServer>([this](const HttpRequest &request, HttpResponder responder) {
-            m_rest->handle(request, std::move(responder));
+            route(request, std::move(responder));
         });
     const QList<QSslCertificate> certificate =
         QSslCertificate::fromPath(m_pki->serverCertificateFile());
@@ -187,6 +200,58 @@ std::optional<QString> Sandbox::startRest()
             .arg(m_options.httpPort)
             .arg(m_http->errorString());
     }
+    return writeExamples();
+}
+
+// Temporary credentials the sandbox issued are accepted wherever its static keys are.
+void Sandbox::startCredentialServices()
+{
+    CredentialStore *store = m_credentials.get();
+    m_authenticator->setKeyLookup(
+        [store](const QString &accessKeyId) -> std::optional<AwsCredentials> {
+            const auto issued = store->find(accessKeyId);
+            return issued ? std::optional(issued->keys) : std::nullopt;
+        });
+    m_sts = std::make_unique<StsService>(m_authenticator.get(), store,
+                                         StsService::Options{m_identity.accountId, kUserName,
+                                                             m_identity.accessKeyId,
+                                                             m_options.credentialLifetime});
+    SsoService::Options sso;
+    sso.accountId = m_identity.accountId;
+    sso.lifetimeCap = m_options.credentialLifetime;
+    m_sso = std::make_unique<SsoService>(store, sso);
+}
+
+// STS is `POST /` with a form body, which no IoT operation uses; the SSO paths are their own.
+void Sandbox::route(const HttpRequest &request, HttpResponder responder)
+{
+    if (StsService::accepts(request))
+        responder.respond(m_sts->respond(request));
+    else if (SsoService::accepts(request))
+        responder.respond(m_sso->respond(request));
+    else
+        m_rest->handle(request, std::move(responder));
+}
+
+std::optional<QString> Sandbox::writeExamples()
+{
+    CredentialExamples::Inputs in;
+    in.stateDir = m_options.stateDir;
+    in.region = m_options.region;
+    in.accountId = m_identity.accountId;
+    in.endpoint = QStringLiteral("https://%1:%2").arg(kHost).arg(m_http->port());
+    in.caFile = m_pki->caCertificateFile();
+    in.accessKeyId = m_identity.accessKeyId;
+    in.secretAccessKey = m_identity.secretAccessKey;
+    in.webIdentityToken = m_credentials->makeWebIdentityToken(kWebIdentityTokenSeconds);
+    const int seconds = m_sso->tokenSeconds();
+    in.ssoAccessToken = m_credentials->issueSsoAccessToken(seconds);
+    in.ssoExpiresAt = QDateTime::currentDateTimeUtc().addSecs(seconds);
+    in.ssoRefreshToken = m_credentials->issueRefreshToken();
+    const auto examples = CredentialExamples::write(in, *m_credentials);
+    if (!examples.ok())
+        return examples.error();
+    m_examples = examples.value();
     return std::nullopt;
 }
 
@@ -303,7 +368,8 @@ std::optional<QString> Sandbox::writeInfo() const
                            {QStringLiteral("mqttWebSocketPort"), m_broker->webSocketPort()},
                            {QStringLiteral("pid"), QCoreApplication::applicationPid()},
                            {QStringLiteral("brokerPid"), m_broker->processId()},
-                           {QStringLiteral("devices"), devices}};
+                           {QStringLiteral("devices"), devices},
+                           {QStringLiteral("examples"), m_examples}};
     QSaveFile file(infoFile());
     if (!file.open(QIODevice::WriteOnly))
         return QStringLiteral("cannot write %1: %2").arg(infoFile(), file.errorString());

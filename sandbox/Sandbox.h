@@ -3,6 +3,7 @@
 #include "SandboxIdentity.h"
 #include "SandboxOptions.h"
 
+#include <QJsonObject>
 #include <QObject>
 
 #include <memory>
@@ -10,8 +11,11 @@
 namespace thingdeck {
 
 class BrokerProcess;
+class CredentialStore;
 class DeviceSimulator;
+class HttpResponder;
 class HttpServer;
+struct HttpRequest;
 class MqttConnection;
 class MqttPolicyProxy;
 class RegistryService;
@@ -20,12 +24,15 @@ class RestApi;
 class SandboxPki;
 class ShadowService;
 class ShadowTopicService;
+class SsoService;
+class StsService;
 class StateStore;
 
-/// The whole local stand-in for AWS IoT Core: certificates, state, the HTTPS REST API, the
-/// mosquitto broker, the MQTT shadow service and the simulated devices, started in that
-/// order. When everything is up it writes `<state dir>/sandbox.json` atomically and emits
-/// ready(); any failure on the way is failed() with one line naming the cause and the fix.
+/// The whole local stand-in for AWS IoT Core: certificates, state, the HTTPS REST API (with the
+/// stand-ins for STS and the SSO portal and OIDC on the same port), the mosquitto broker, the MQTT
+/// shadow service and the simulated devices, started in that order. When everything is up it writes
+/// `<state dir>/sandbox.json` atomically and emits ready(); any failure on the way is failed() with
+/// one line naming the cause and the fix.
 class Sandbox : public QObject
 {
     Q_OBJECT
@@ -47,6 +54,9 @@ Q_SIGNALS:
 private:
     std::optional<QString> prepareState();
     std::optional<QString> startRest();
+    void startCredentialServices();
+    void route(const HttpRequest &request, HttpResponder responder);
+    std::optional<QString> writeExamples();
     void startBroker();
     void onBrokerReady();
     std::optional<QString> startPolicyProxy();
@@ -64,6 +74,10 @@ private:
     std::unique_ptr<ShadowService> m_shadows;
     std::unique_ptr<RequestAuthenticator> m_authenticator;
     std::unique_ptr<RestApi> m_rest;
+    std::unique_ptr<CredentialStore> m_credentials;
+    std::unique_ptr<StsService> m_sts;
+    std::unique_ptr<SsoService> m_sso;
+    QJsonObject m_examples; ///< sandbox.json's `examples` section
     std::unique_ptr<HttpServer> m_http;
     std::unique_ptr<BrokerProcess> m_broker;
     std::unique_ptr<MqttPolicyProxy> m_policyProxy; ///< only when there are --deny rules

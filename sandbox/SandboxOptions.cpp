@@ -38,6 +38,15 @@ QList<QCommandLineOption> optionList()
                "would: THING=FILTER (repeatable).",
                "RULE"),
         option("mosquitto", "The mosquitto program to run (default: mosquitto from PATH).", "PATH"),
+        option("credential-lifetime",
+               "Seconds that the temporary credentials (STS AssumeRole, "
+               "AssumeRoleWithWebIdentity, SSO GetRoleCredentials) and SSO access tokens the "
+               "sandbox issues live, 1 to 43200. Without it they live as on AWS: DurationSeconds "
+               "when the request gives one, else 3600. With it: SECONDS when the request gives "
+               "no DurationSeconds, else the smaller of DurationSeconds and SECONDS "
+               "(DurationSeconds is still checked against AWS's 900 to 43200 first). Afterwards "
+               "they are refused with 403 ExpiredTokenException.",
+               "SECONDS"),
     };
 }
 
@@ -76,6 +85,13 @@ std::optional<QString> readNumbers(const QCommandLineParser &parser, SandboxOpti
         out.throttleEvery = parser.value(QStringLiteral("throttle")).toInt(&ok);
     if (!ok || out.throttleEvery < 0)
         return QStringLiteral("--throttle needs a positive number N (every Nth request).");
+    if (parser.isSet(QStringLiteral("credential-lifetime"))) {
+        out.credentialLifetime = parser.value(QStringLiteral("credential-lifetime")).toInt(&ok);
+        if (!ok || out.credentialLifetime < 1 ||
+            out.credentialLifetime > SandboxOptions::kMaxCredentialLifetime)
+            return QStringLiteral("--credential-lifetime needs a number of seconds between 1 and "
+                                  "43200.");
+    }
     return std::nullopt;
 }
 
@@ -126,10 +142,13 @@ Result<SandboxOptions, QString> SandboxOptions::parse(const QStringList &argumen
 QString SandboxOptions::helpText()
 {
     QCommandLineParser parser;
-    parser.setApplicationDescription(
-        QStringLiteral("A local stand-in for AWS IoT Core: REST control and data plane (SigV4), "
-                       "device shadows, an MQTT broker with mutual TLS and simulated devices. "
-                       "When ready it writes DIR/sandbox.json and prints its path."));
+    parser.setApplicationDescription(QStringLiteral(
+        "A local stand-in for AWS IoT Core: REST control and data plane (SigV4), "
+        "device shadows, an MQTT broker with mutual TLS and simulated devices; on the same "
+        "HTTPS port STS (AssumeRole, AssumeRoleWithWebIdentity, "
+        "GetCallerIdentity), the SSO portal's GetRoleCredentials and SSO OIDC's "
+        "CreateToken, with ready AWS config examples in DIR/examples. "
+        "When ready it writes DIR/sandbox.json and prints its path."));
     parser.addOptions(optionList());
     // Written out rather than addHelpOption(), which would offer a --help-all that main()
     // does not answer.

@@ -24,6 +24,10 @@ struct SandboxOptions
     int throttleEvery = 0;   ///< answer every Nth REST request with ThrottlingException
     QStringList denyRules;   ///< "<thing>=<topic filter>": the broker refuses it for that device
     QString mosquittoProgram = QStringLiteral("mosquitto");
+    /// --credential-lifetime: seconds the temporary credentials and SSO access tokens the
+    /// sandbox issues live; 0 = as on AWS (DurationSeconds, else 3600). See helpText().
+    int credentialLifetime = 0;
+    static constexpr int kMaxCredentialLifetime = 43200;
 
     /// Parses the arguments (argv[0] included); the error is one line for stderr.
     static Result<SandboxOptions, QString> parse(const QStringList &arguments);

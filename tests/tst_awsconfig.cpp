@@ -125,6 +125,7 @@ private slots:
     void unknownProfileListsProfiles();
     void unreadableFile_data();
     void unreadableFile();
+    void missingNamedFileIsEmpty();
     void invalidUtf8IsMalformed();
 };
 
@@ -470,12 +471,6 @@ void TestAwsConfig::unreadableFile_data()
     QTest::addColumn<QString>("variable");
     QTest::addColumn<QString>("relativePath");
     QTest::addColumn<QString>("fragment");
-    QTest::newRow("AWS_CONFIG_FILE names a missing file")
-        << QStringLiteral("AWS_CONFIG_FILE") << QStringLiteral("missing/config")
-        << QStringLiteral("AWS_CONFIG_FILE names");
-    QTest::newRow("AWS_SHARED_CREDENTIALS_FILE names a missing file")
-        << QStringLiteral("AWS_SHARED_CREDENTIALS_FILE") << QStringLiteral("missing/creds")
-        << QStringLiteral("AWS_SHARED_CREDENTIALS_FILE names");
     // Tests may run as root, who can read any file: a directory is what cannot be read.
     QTest::newRow("AWS_CONFIG_FILE names a directory")
         << QStringLiteral("AWS_CONFIG_FILE") << QStringLiteral(".aws")
@@ -502,6 +497,29 @@ void TestAwsConfig::unreadableFile()
     QCOMPARE(loaded.error().file, path);
     QVERIFY2(loaded.error().message.contains(fragment), qPrintable(loaded.error().message));
     QVERIFY2(loaded.error().message.contains(path), qPrintable(loaded.error().message));
+}
+
+// Like the AWS CLI: a file named by the variables that does not exist reads as empty; only a
+// profile asked for by name and then not found is an error, and it names the files.
+void TestAwsConfig::missingNamedFileIsEmpty()
+{
+    const Home home(QStringLiteral("[default]\n"), QString());
+    const QString config = home.path() + QStringLiteral("/missing/config");
+    const QString credentials = home.path() + QStringLiteral("/missing/creds");
+    const QStringList assignments{QStringLiteral("AWS_CONFIG_FILE=") + config,
+                                  QStringLiteral("AWS_SHARED_CREDENTIALS_FILE=") + credentials};
+    const auto loaded = AwsConfig::load(home.environment(assignments));
+    QVERIFY(loaded.ok());
+    QVERIFY(loaded.value().profileNames().isEmpty());
+    QVERIFY(!loaded.value().configFileExists());
+    const auto named = AwsConfig::load(home.environment(assignments), QStringLiteral("dev"));
+    QVERIFY(!named.ok());
+    QCOMPARE(named.error().kind, ConfigError::Kind::UnknownProfile);
+    const QString message = named.error().message;
+    QVERIFY2(message.contains(config + QStringLiteral(" (which does not exist)")),
+             qPrintable(message));
+    QVERIFY2(message.contains(credentials + QStringLiteral(" (which does not exist)")),
+             qPrintable(message));
 }
 
 void TestAwsConfig::invalidUtf8IsMalformed()

@@ -377,9 +377,13 @@ void TestCredentialChain::configErrorsAreDelivered_data()
     QTest::newRow("malformed line names file and line")
         << QStringLiteral("[default]\nregion = x\ngarbage\n") << QStringList()
         << static_cast<int>(ConfigError::Kind::MalformedFile) << QStringLiteral("config, line 3:");
+    // A missing file reads as empty (as for the AWS CLI); a directory cannot be read.
     QTest::newRow("unreadable file named explicitly")
+        << QString() << QStringList{QStringLiteral("AWS_SHARED_CREDENTIALS_FILE=/")}
+        << static_cast<int>(ConfigError::Kind::UnreadableFile) << QStringLiteral("Cannot read /");
+    QTest::newRow("missing file named explicitly is empty")
         << QString() << QStringList{QStringLiteral("AWS_SHARED_CREDENTIALS_FILE=/nonexistent/c")}
-        << static_cast<int>(ConfigError::Kind::UnreadableFile) << QStringLiteral("/nonexistent/c");
+        << static_cast<int>(ConfigError::Kind::NoCredentials) << QStringLiteral("/nonexistent/c");
 }
 
 void TestCredentialChain::configErrorsAreDelivered()
@@ -401,8 +405,7 @@ void TestCredentialChain::configErrorsAreDelivered()
 void TestCredentialChain::noCredentialsSaysWhereAndHow()
 {
     const Home home;
-    home.writeConfig(
-        QStringLiteral("[profile dev]\nregion = x\nrole_arn = arn:aws:iam::1:role/r\n"));
+    home.writeConfig(QStringLiteral("[profile dev]\nregion = x\nsso_session = corp\n"));
     CredentialChain chain(home.environment(), QStringLiteral("dev"));
     FETCH(chain, result);
     QVERIFY(!result.ok());
@@ -410,7 +413,7 @@ void TestCredentialChain::noCredentialsSaysWhereAndHow()
     const QString message = result.error().message;
     for (const QString &part : {QStringLiteral("'dev'"), home.configPath(), home.credentialsPath(),
                                 QStringLiteral("aws configure --profile dev"),
-                                QStringLiteral("AWS_ACCESS_KEY_ID"), QStringLiteral("role_arn")})
+                                QStringLiteral("AWS_ACCESS_KEY_ID"), QStringLiteral("sso_session")})
         QVERIFY2(message.contains(part), qPrintable(message));
 }
 

@@ -15,8 +15,17 @@ const char kConfig[] =
     "[profile process]\nregion = eu-central-1\ncredential_process = /bin/true\n"
     "[profile role]\nregion = eu-west-1\nrole_arn = arn:aws:iam::1:role/x\n"
     "source_profile = keys\n"
-    "[profile sso]\nregion = eu-west-1\nsso_session = corp\n"
-    "[sso-session corp]\nsso_region = eu-west-1\n"
+    "[profile sso]\nregion = eu-west-1\nsso_session = corp\nsso_account_id = 111122223333\n"
+    "sso_role_name = ReadOnly\n"
+    "[sso-session corp]\nsso_region = eu-west-1\nsso_start_url = https://corp.awsapps.com/start\n"
+    "[profile ssopartial]\nregion = eu-west-1\nsso_account_id = 111122223333\n"
+    "[profile ssosessiononly]\nregion = eu-west-1\nsso_session = corp\n"
+    "[profile web]\nregion = eu-west-1\nrole_arn = arn:aws:iam::1:role/w\n"
+    "web_identity_token_file = /tmp/token\n"
+    "[profile envrole]\nregion = eu-west-1\nrole_arn = arn:aws:iam::1:role/x\n"
+    "credential_source = Environment\n"
+    "[profile loop]\nregion = eu-west-1\nrole_arn = arn:aws:iam::1:role/x\n"
+    "source_profile = loop\n"
     "[profile empty]\nregion = eu-west-1\n"
     "[profile local]\nregion = eu-west-1\nendpoint_url = https://127.0.0.1:4443\n"
     "ca_bundle = /tmp/ca.pem\n";
@@ -80,10 +89,12 @@ void tst_ProfileCatalog::listsEveryProfile()
     QStringList names;
     for (const ProfileInfo &info : profiles.value())
         names.append(info.name);
-    const QStringList expected{QStringLiteral("default"),  QStringLiteral("empty"),
-                               QStringLiteral("keys"),     QStringLiteral("local"),
-                               QStringLiteral("noregion"), QStringLiteral("process"),
-                               QStringLiteral("role"),     QStringLiteral("sso")};
+    const QStringList expected{
+        QStringLiteral("default"),  QStringLiteral("empty"),      QStringLiteral("envrole"),
+        QStringLiteral("keys"),     QStringLiteral("local"),      QStringLiteral("loop"),
+        QStringLiteral("noregion"), QStringLiteral("process"),    QStringLiteral("role"),
+        QStringLiteral("sso"),      QStringLiteral("ssopartial"), QStringLiteral("ssosessiononly"),
+        QStringLiteral("web")};
     QCOMPARE(names, expected);
     QVERIFY(ProfileCatalog::list(environment(m_emptyHome.path())).value().isEmpty());
 }
@@ -102,11 +113,24 @@ void tst_ProfileCatalog::describe_data()
     QTest::newRow("process") << QStringLiteral("process") << QStringLiteral("eu-central-1")
                              << QStringLiteral("credential_process") << QString();
     QTest::newRow("role") << QStringLiteral("role") << QStringLiteral("eu-west-1")
-                          << QStringLiteral("role_arn (not supported yet)")
-                          << QStringLiteral("cannot use yet");
+                          << QStringLiteral("assume role from keys") << QString();
+    QTest::newRow("role from environment")
+        << QStringLiteral("envrole") << QStringLiteral("eu-west-1")
+        << QStringLiteral("assume role from Environment") << QString();
+    QTest::newRow("role loop") << QStringLiteral("loop") << QStringLiteral("eu-west-1")
+                               << QStringLiteral("assume role from loop")
+                               << QStringLiteral("Infinite loop");
+    QTest::newRow("web identity") << QStringLiteral("web") << QStringLiteral("eu-west-1")
+                                  << QStringLiteral("web identity") << QString();
     QTest::newRow("sso") << QStringLiteral("sso") << QStringLiteral("eu-west-1")
-                         << QStringLiteral("SSO (not supported yet)")
-                         << QStringLiteral("cannot use yet");
+                         << QStringLiteral("SSO") << QString();
+    QTest::newRow("sso incomplete")
+        << QStringLiteral("ssopartial") << QStringLiteral("eu-west-1") << QStringLiteral("SSO")
+        << QStringLiteral("missing required configuration: sso_role_name, sso_start_url, "
+                          "sso_region");
+    QTest::newRow("sso-session only")
+        << QStringLiteral("ssosessiononly") << QStringLiteral("eu-west-1") << QStringLiteral("none")
+        << QStringLiteral("no credentials");
     QTest::newRow("no credentials") << QStringLiteral("empty") << QStringLiteral("eu-west-1")
                                     << QStringLiteral("none") << QStringLiteral("no credentials");
     QTest::newRow("no region") << QStringLiteral("noregion") << QStringLiteral("")

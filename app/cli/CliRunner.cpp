@@ -1,5 +1,7 @@
 #include "CliRunner.h"
 
+#include "TerminalMfaCodeSource.h"
+
 #include "aws/AwsClient.h"
 #include "aws/AwsConfig.h"
 #include "aws/CredentialChain.h"
@@ -157,6 +159,10 @@ std::optional<QString> CliRunner::setUpAws()
     m_region = m_invocation.isSet("region") ? m_invocation.value("region") : m_config->region();
     m_credentials = std::make_unique<CredentialChain>(m_environment, m_invocation.value("profile"));
     m_network = std::make_unique<QNetworkAccessManager>();
+    // An assume-role profile with mfa_serial asks on the terminal, as `aws` does.
+    m_mfa = std::make_unique<TerminalMfaCodeSource>();
+    m_credentials->setMfaCodeSource(m_mfa.get());
+    m_credentials->setNetworkAccessManager(m_network.get());
     AwsClientOptions options;
     options.region = m_region;
     if (!m_config->caBundle().isEmpty()) {

@@ -29,6 +29,7 @@ class IotEndpoints;
 class MqttConnection;
 class RegistryClient;
 class ShadowClient;
+class TerminalMfaCodeSource;
 struct IotError;
 
 /// Runs one thingdeck-cli command asynchronously and reports the exit code: 0 done, 1 runtime
@@ -97,6 +98,7 @@ private:
     QProcessEnvironment m_environment;
     QFile m_stdout;
     std::unique_ptr<QNetworkAccessManager> m_network;
+    std::unique_ptr<TerminalMfaCodeSource> m_mfa; ///< declared before the chain that uses it
     std::unique_ptr<AwsConfig> m_config;
     std::unique_ptr<CredentialChain> m_credentials;
     std::unique_ptr<AwsClient> m_aws;

@@ -140,11 +140,16 @@ void AwsClient::startAttempt(CallId id)
     if (!call)
         return;
     ++call->attempt;
+    if (call->request.signing != AwsRequest::Signing::Chain || !m_credentials) {
+        const bool given = call->request.signing == AwsRequest::Signing::Given;
+        sendSigned(id, given ? &call->request.credentials : nullptr);
+        return;
+    }
     m_credentials->fetch(this, [this, id](const CredentialChain::CredentialsResult &result) {
         if (!find(id))
             return;
         if (result.ok()) {
-            sendSigned(id, result.value());
+            sendSigned(id, &result.value());
             return;
         }
         AwsError error;
@@ -155,11 +160,14 @@ void AwsClient::startAttempt(CallId id)
     });
 }
 
-void AwsClient::sendSigned(CallId id, const AwsCredentials &credentials)
+// `credentials` null: the request goes out unsigned.
+void AwsClient::sendSigned(CallId id, const AwsCredentials *credentials)
 {
     Call &call = *find(id);
     const AwsRequest &request = call.request;
-    const SigV4Scope scope{m_options.region, request.signingService};
+    const SigV4Scope scope{request.signingRegion.isEmpty() ? m_options.region
+                                                           : request.signingRegion,
+                           request.signingService};
     QNetworkRequest http(request.url());
     http.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
                       QNetworkRequest::ManualRedirectPolicy);
@@ -167,8 +175,10 @@ void AwsClient::sendSigned(CallId id, const AwsCredentials &credentials)
     for (const auto &[name, value] : toSign.headers)
         http.setRawHeader(name, value);
     const auto now = QDateTime::currentDateTimeUtc();
-    for (const auto &[name, value] : SigV4Signer::signHeaders(toSign, credentials, scope, now))
-        http.setRawHeader(name, value);
+    if (credentials) {
+        for (const auto &[name, value] : SigV4Signer::signHeaders(toSign, *credentials, scope, now))
+            http.setRawHeader(name, value);
+    }
     if (!m_options.extraCaCertificates.isEmpty()) {
         QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
         tls.addCaCertificates(m_options.extraCaCertificates);
@@ -262,7 +272,7 @@ AwsClient::CallResult AwsClient::resultOf(Call &call, QNetworkReply *reply) cons
         return fail(error);
     }
     AwsResponse response{status, QJsonDocument(QJsonObject()), body, requestId, call.attempt};
-    if (body.trimmed().isEmpty())
+    if (body.trimmed().isEmpty() || !call.request.jsonResponse)
         return response;
     QJsonParseError parseError;
     response.json = QJsonDocument::fromJson(body, &parseError);

@@ -54,6 +54,7 @@ public:
     using CallResult = Result<AwsResponse, AwsError>;
     using Callback = std::function<void(const CallResult &)>;
 
+    /// `credentials` may be null when every request brings its own (AwsRequest::signing).
     AwsClient(QNetworkAccessManager *network, CredentialChain *credentials,
               AwsClientOptions options, QObject *parent = nullptr);
     ~AwsClient() override;
@@ -76,7 +77,7 @@ private:
 
     void cancelSilently(CallId id);
     void startAttempt(CallId id);
-    void sendSigned(CallId id, const AwsCredentials &credentials);
+    void sendSigned(CallId id, const AwsCredentials *credentials);
     void onReplyFinished(CallId id);
     void onTimeout(CallId id);
     void retryOrFinish(CallId id, AwsError error);

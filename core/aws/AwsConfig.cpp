@@ -50,12 +50,6 @@ QString expandPath(const QString &path, const QProcessEnvironment &environment)
     return expanded;
 }
 
-// The variable that names a file explicitly, or an empty string when the default applies.
-QString namingVariable(const QProcessEnvironment &environment, QLatin1String variable)
-{
-    return environment.value(variable).isEmpty() ? QString() : QString(variable);
-}
-
 QString locate(const QProcessEnvironment &environment, QLatin1String variable,
                const QString &defaultPath)
 {
@@ -81,17 +75,14 @@ Result<ProfileFile, ConfigError> parseBytes(const QByteArray &bytes, const QStri
     return ProfileFile::parse(text, kind, path);
 }
 
-// `variable` is empty for a file at its default place, which may be missing.
-Result<ProfileFile, ConfigError> readProfileFile(const QString &path, const QString &variable,
-                                                 ProfileFile::Kind kind)
+// A missing file reads as empty, as the AWS CLI reads it, wherever it is (its default place or
+// one named by AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE); `exists` reports which it was.
+Result<ProfileFile, ConfigError> readProfileFile(const QString &path, ProfileFile::Kind kind,
+                                                 bool *exists)
 {
-    if (!QFileInfo::exists(path)) {
-        if (variable.isEmpty())
-            return ProfileFile();
-        return fail(unreadable(path, QStringLiteral("%1 names %2, which does not exist. Correct "
-                                                    "the path or unset %1.")
-                                         .arg(variable, path)));
-    }
+    *exists = QFileInfo::exists(path);
+    if (!*exists)
+        return ProfileFile();
     QFile file(path);
     const bool opened = file.open(QIODevice::ReadOnly);
     const QByteArray bytes = opened ? file.readAll() : QByteArray();
@@ -116,6 +107,11 @@ QString profileOrigin(const QProcessEnvironment &environment, const QString &exp
     return QString();
 }
 
+QString lookedIn(const QString &path, bool exists)
+{
+    return exists ? path : path + QStringLiteral(" (which does not exist)");
+}
+
 ConfigError unknownProfile(const AwsConfig &config, const QString &origin)
 {
     const QString name = config.profileName();
@@ -126,7 +122,8 @@ ConfigError unknownProfile(const AwsConfig &config, const QString &origin)
     return {ConfigError::Kind::UnknownProfile,
             QStringLiteral("The profile '%1' (%2) is in neither %3 nor %4. %5. Pick one of them, "
                            "or create it with `aws configure --profile %1`.")
-                .arg(name, origin, config.configPath(), config.credentialsPath(), known),
+                .arg(name, origin, lookedIn(config.configPath(), config.configFileExists()),
+                     lookedIn(config.credentialsPath(), config.credentialsFileExists()), known),
             QString(), 0};
 }
 
@@ -140,13 +137,11 @@ Result<AwsConfig, ConfigError> AwsConfig::load(const QProcessEnvironment &enviro
     config.m_configPath = locateConfigFile(environment);
     config.m_credentialsPath = locateCredentialsFile(environment);
     auto configFile =
-        readProfileFile(config.m_configPath, namingVariable(environment, kConfigFileVariable),
-                        ProfileFile::Kind::Config);
+        readProfileFile(config.m_configPath, ProfileFile::Kind::Config, &config.m_configExists);
     if (!configFile)
         return fail(configFile.error());
-    auto credentialsFile = readProfileFile(config.m_credentialsPath,
-                                           namingVariable(environment, kCredentialsFileVariable),
-                                           ProfileFile::Kind::Credentials);
+    auto credentialsFile = readProfileFile(config.m_credentialsPath, ProfileFile::Kind::Credentials,
+                                           &config.m_credentialsExists);
     if (!credentialsFile)
         return fail(credentialsFile.error());
     config.m_config = configFile.value();

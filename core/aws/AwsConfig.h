@@ -18,11 +18,11 @@ namespace thingdeck {
 class AwsConfig
 {
 public:
-    /// Reads both files and selects the profile. A missing file at its default place is an
-    /// empty file; a file named by AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE must exist and
-    /// be readable, and a file that exists must be readable and parse. A profile asked for by
-    /// name (`explicitProfile`, like the CLI's --profile, or AWS_DEFAULT_PROFILE / AWS_PROFILE)
-    /// must exist; the implicit "default" need not.
+    /// Reads both files and selects the profile. A missing file is an empty file, as for the
+    /// AWS CLI, also one named by AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE; a file that
+    /// exists must be readable and parse. A profile asked for by name (`explicitProfile`, like
+    /// the CLI's --profile, or AWS_DEFAULT_PROFILE / AWS_PROFILE) must exist, and the error
+    /// then names the files looked in; the implicit "default" need not exist.
     static Result<AwsConfig, ConfigError> load(const QProcessEnvironment &environment,
                                                const QString &explicitProfile = {});
 
@@ -47,6 +47,10 @@ public:
 
     QString configPath() const { return m_configPath; }
     QString credentialsPath() const { return m_credentialsPath; }
+    bool configFileExists() const { return m_configExists; }
+    bool credentialsFileExists() const { return m_credentialsExists; }
+    /// The environment load() was given.
+    const QProcessEnvironment &environment() const { return m_environment; }
     const ProfileFile &configFile() const { return m_config; }
     const ProfileFile &credentialsFile() const { return m_credentials; }
     const ProfileFile &profiles() const { return m_merged; }
@@ -84,6 +88,8 @@ private:
     ProfileFile m_merged;
     QString m_profileName;
     bool m_profileExplicit = false;
+    bool m_configExists = false;
+    bool m_credentialsExists = false;
 };
 
 } // namespace thingdeck

@@ -2,6 +2,7 @@
 
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QXmlStreamReader>
 
 namespace thingdeck {
 
@@ -79,6 +80,33 @@ QString statusFallback(int status, const QByteArray &body)
     return text + QStringLiteral(" with a body that is not an AWS error: ") + start;
 }
 
+// The query protocol's error body (STS): <ErrorResponse><Error><Type/><Code/><Message/></Error>
+// <RequestId/></ErrorResponse>, also with an <Errors> wrapper; elements found by local name.
+bool parseXmlError(const QByteArray &body, AwsError &error)
+{
+    QXmlStreamReader xml(body);
+    bool inError = false;
+    bool found = false;
+    while (!xml.atEnd()) {
+        xml.readNext();
+        if (xml.isEndElement() && xml.name() == QLatin1String("Error"))
+            inError = false;
+        if (!xml.isStartElement())
+            continue;
+        const QStringView name = xml.name();
+        if (name == QLatin1String("Error")) {
+            inError = found = true;
+        } else if (inError && name == QLatin1String("Code")) {
+            error.code = xml.readElementText().trimmed();
+        } else if (inError && name == QLatin1String("Message")) {
+            error.message = xml.readElementText().trimmed();
+        } else if (name == QLatin1String("RequestId")) {
+            error.requestId = xml.readElementText().trimmed();
+        }
+    }
+    return found && !error.code.isEmpty();
+}
+
 } // namespace
 
 bool AwsError::isThrottling() const
@@ -122,6 +150,10 @@ AwsError AwsError::fromResponse(int status, const QList<HttpHeader> &headers,
 {
     AwsError error;
     error.kind = Kind::Service;
+    error.httpStatus = status;
+    if (body.trimmed().startsWith('<') && parseXmlError(body, error))
+        return error;
+    error = AwsError();
     error.httpStatus = status;
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(body, &parseError);

@@ -27,6 +27,14 @@ struct AwsRequest
     QByteArray contentType;               ///< sent (and signed) when not empty
     QList<HttpHeader> headers;            ///< further headers to send and sign
     std::chrono::milliseconds timeout{0}; ///< per attempt; 0 means the client's default
+    /// How the request is signed. Chain: with the client's CredentialChain; Given: with
+    /// `credentials` (an STS call signed by a source profile's keys); None: not at all
+    /// (AssumeRoleWithWebIdentity).
+    enum class Signing { Chain, Given, None };
+    Signing signing = Signing::Chain;
+    AwsCredentials credentials; ///< for Signing::Given only; never logged
+    QString signingRegion;      ///< empty: the client's region
+    bool jsonResponse = true;   ///< false: a success body is handed over raw (XML of STS)
 
     QByteArray wirePath() const;   ///< base path + encoded segments, "/" when empty
     QByteArray wireQuery() const;  ///< encoded query without '?', empty when none

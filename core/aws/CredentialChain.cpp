@@ -1,7 +1,17 @@
 #include "aws/CredentialChain.h"
 
+#include "aws/AwsClient.h"
 #include "aws/AwsConfig.h"
+#include "aws/CredentialCache.h"
 #include "aws/CredentialProcess.h"
+#include "aws/RoleCredentialFetcher.h"
+#include "aws/RolePlan.h"
+#include "aws/SsoCredentialFetcher.h"
+#include "aws/SsoEndpoint.h"
+#include "aws/SsoProfile.h"
+#include "aws/StsEndpoint.h"
+
+#include <QNetworkAccessManager>
 
 #include "Logging.h"
 
@@ -12,8 +22,10 @@ namespace {
 
 // Debug output only when asked for (QT_LOGGING_RULES="thingdeck.aws.debug=true").
 
-// Credentials this close to expiry are fetched again rather than handed out.
-constexpr qint64 kRefreshWindowSeconds = 300;
+// botocore's RefreshableCredentials: inside the advisory window a refresh is tried and, if it
+// fails, the old keys are still handed out; inside the mandatory window they are not.
+constexpr qint64 kAdvisoryRefreshSeconds = 900;
+constexpr qint64 kMandatoryRefreshSeconds = 600;
 
 QString configureCommand(const QString &profile)
 {
@@ -62,14 +74,13 @@ std::optional<CredentialChain::CredentialsResult> fromProfileKeys(const ProfileF
                           QStringLiteral("profile %1 (%2)").arg(profile, label)};
 }
 
-// Settings that botocore turns into credentials through STS or IAM Identity Center, which
-// this chain does not do; named in the "no credentials" message so the cause is clear.
-QStringList unsupportedSettings(const AwsConfig &config)
+// SSO settings without sso_account_id / sso_role_name do not make an SSO profile (botocore
+// skips it); named in the "no credentials" message so the cause is clear.
+QStringList unusedSsoSettings(const AwsConfig &config)
 {
     QStringList present;
-    for (const QString &name :
-         {QStringLiteral("role_arn"), QStringLiteral("sso_session"),
-          QStringLiteral("sso_start_url"), QStringLiteral("web_identity_token_file")}) {
+    for (const QString &name : {QStringLiteral("sso_session"), QStringLiteral("sso_start_url"),
+                                QStringLiteral("sso_region")}) {
         if (config.profile().contains(name))
             present.append(name);
     }
@@ -98,13 +109,13 @@ ConfigError noCredentials(const AwsConfig &config, const QProcessEnvironment &en
     return {ConfigError::Kind::NoCredentials, message, QString(), 0};
 }
 
-ConfigError withUnsupportedHint(ConfigError error, const AwsConfig &config)
+ConfigError withSsoHint(ConfigError error, const AwsConfig &config)
 {
-    const QStringList unsupported = unsupportedSettings(config);
-    if (!unsupported.isEmpty()) {
-        error.message += QStringLiteral(" The profile sets %1, which Thingdeck cannot use yet; "
-                                        "give it a credential_process instead.")
-                             .arg(unsupported.join(QStringLiteral(", ")));
+    const QStringList unused = unusedSsoSettings(config);
+    if (!unused.isEmpty()) {
+        error.message += QStringLiteral(" The profile sets %1, but SSO credentials also need "
+                                        "sso_account_id and sso_role_name in the profile.")
+                             .arg(unused.join(QStringLiteral(", ")));
     }
     return error;
 }
@@ -148,9 +159,29 @@ void CredentialChain::fetch(QObject *context, Callback callback)
     QMetaObject::invokeMethod(this, &CredentialChain::resolve, Qt::QueuedConnection);
 }
 
+void CredentialChain::setMfaCodeSource(MfaCodeSource *source)
+{
+    m_mfa = source;
+}
+
+void CredentialChain::setNetworkAccessManager(QNetworkAccessManager *network)
+{
+    m_network = network;
+}
+
+QNetworkAccessManager *CredentialChain::network()
+{
+    if (m_network)
+        return m_network;
+    if (!m_ownNetwork)
+        m_ownNetwork = new QNetworkAccessManager(this);
+    return m_ownNetwork;
+}
+
 void CredentialChain::invalidate()
 {
     m_cached.reset();
+    m_fallback.reset();
     ++m_generation;
 }
 
@@ -164,8 +195,11 @@ void CredentialChain::resolve()
     if (m_explicitCredentials)
         return finish(*m_explicitCredentials, false);
     const QDateTime now = QDateTime::currentDateTimeUtc();
-    if (m_cached && !m_cached->expiresWithin(kRefreshWindowSeconds, now))
+    if (m_cached && !m_cached->expiresWithin(kAdvisoryRefreshSeconds, now))
         return finish(*m_cached, false);
+    m_fallback.reset();
+    if (m_cached && !m_cached->expiresWithin(kMandatoryRefreshSeconds, now))
+        m_fallback = m_cached;
     m_resolvingGeneration = m_generation;
     const auto config = AwsConfig::load(m_environment, m_explicitProfile);
     if (!config)
@@ -179,7 +213,19 @@ void CredentialChain::resolveWithConfig(const AwsConfig &config)
         if (const auto environment = fromEnvironment())
             return finish(*environment, true);
     }
+    const auto plan = RolePlan::forProfile(config);
+    if (!plan)
+        return finish(fail(plan.error()), false);
+    if (plan.value())
+        return startRole(config, *plan.value());
     const QString profile = config.profileName();
+    const auto sso = SsoProfile::forProfile(config.profiles(), profile);
+    if (!sso)
+        return finish(fail(sso.error()), false);
+    if (sso.value()) {
+        return runSso(config, *sso.value(),
+                      [this](const CredentialsResult &result) { finish(result, result.ok()); });
+    }
     if (const auto keys =
             fromProfileKeys(config.credentialsFile(), profile, config.credentialsPath(),
                             QStringLiteral("credentials file")))
@@ -190,7 +236,7 @@ void CredentialChain::resolveWithConfig(const AwsConfig &config)
     if (const auto keys = fromProfileKeys(config.configFile(), profile, config.configPath(),
                                           QStringLiteral("config file")))
         return finish(*keys, true);
-    finish(fail(withUnsupportedHint(noCredentials(config, m_environment), config)), false);
+    finish(fail(withSsoHint(noCredentials(config, m_environment), config)), false);
 }
 
 // botocore's EnvProvider: only AWS_ACCESS_KEY_ID makes the environment count.
@@ -226,31 +272,159 @@ std::optional<CredentialChain::CredentialsResult> CredentialChain::fromEnvironme
 
 void CredentialChain::startProcess(const AwsConfig &config, const QString &command)
 {
-    const QString profile = config.profileName();
+    runProcess(command, config.profileName(),
+               [this](const CredentialsResult &result) { finish(result, result.ok()); });
+}
+
+void CredentialChain::runProcess(const QString &command, const QString &profile, Callback done)
+{
     auto *process = new CredentialProcess(command, profile, this);
     process->setEnvironment(m_environment);
-    process->start([this, process, profile](const CredentialsResult &result) {
+    process->start([process, profile, done](const CredentialsResult &result) {
         process->deleteLater();
-        onProcessDone(result, profile);
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        if (!result.ok() || !result.value().expiresWithin(0, now))
+            return done(result);
+        done(fail(ConfigError{ConfigError::Kind::ProcessOutputInvalid,
+                              QStringLiteral("The credential_process of profile '%1' returned "
+                                             "keys that expired at %2. Check the computer's "
+                                             "clock and the command.")
+                                  .arg(profile, result.value().expiration.toString(Qt::ISODate)),
+                              QString(), 0}));
     });
 }
 
-void CredentialChain::onProcessDone(const CredentialsResult &result, const QString &profile)
+// The STS calls go through an AwsClient of their own, with the CA bundle of the profile
+// (AWS_CA_BUNDLE / ca_bundle) like every other call, on the shared network manager.
+Result<AwsClient *, ConfigError> CredentialChain::makeClient(const AwsConfig &config,
+                                                             const QString &region)
 {
-    const QDateTime now = QDateTime::currentDateTimeUtc();
-    if (!result.ok() || !result.value().expiresWithin(0, now))
-        return finish(result, true);
-    finish(fail(ConfigError{ConfigError::Kind::ProcessOutputInvalid,
-                            QStringLiteral("The credential_process of profile '%1' returned keys "
-                                           "that expired at %2. Check the computer's clock and "
-                                           "the command.")
-                                .arg(profile, result.value().expiration.toString(Qt::ISODate)),
-                            QString(), 0}),
-           false);
+    AwsClientOptions options;
+    options.region = region;
+    if (!config.caBundle().isEmpty()) {
+        const auto bundle = AwsClient::loadCaBundle(config.caBundle());
+        if (!bundle)
+            return fail(ConfigError{ConfigError::Kind::UnreadableFile, bundle.error(),
+                                    config.caBundle(), 0});
+        options.extraCaCertificates = bundle.value();
+    }
+    return new AwsClient(network(), nullptr, options);
 }
 
-void CredentialChain::finish(const CredentialsResult &result, bool cacheable)
+void CredentialChain::startRole(const AwsConfig &config, const RolePlan &plan)
 {
+    const auto endpoint = StsEndpoint::resolve(config);
+    if (!endpoint)
+        return finish(fail(endpoint.error()), false);
+    const auto client = makeClient(config, endpoint.value().signingRegion);
+    if (!client)
+        return finish(fail(client.error()), false);
+    const QString home = m_environment.value(QStringLiteral("HOME"));
+    auto *sts = client.value();
+    auto *fetcher = new RoleCredentialFetcher(
+        plan, endpoint.value(), sts, CredentialCache(CredentialCache::defaultDirectory(home)),
+        m_mfa, this);
+    sts->setParent(fetcher);
+    const QString baseProfile = plan.baseProfile;
+    if (plan.base == RolePlan::Base::Environment) {
+        fetcher->setBaseSource([this, baseProfile](const Callback &done) {
+            done(environmentForCredentialSource(baseProfile));
+        });
+    } else {
+        fetcher->setBaseSource([this, config, baseProfile](const Callback &done) {
+            resolveSourceProfile(config, baseProfile, done);
+        });
+    }
+    fetcher->start([this, fetcher](const CredentialsResult &result) {
+        fetcher->deleteLater();
+        finish(result, result.ok());
+    });
+}
+
+// The portal and OIDC calls go through an AwsClient of their own, like the STS calls.
+void CredentialChain::runSso(const AwsConfig &config, const SsoProfile &profile, Callback done)
+{
+    const auto endpoint = SsoEndpoint::resolve(config, profile.ssoRegion);
+    if (!endpoint)
+        return done(fail(endpoint.error()));
+    const auto client = makeClient(config, profile.ssoRegion);
+    if (!client)
+        return done(fail(client.error()));
+    const QString home = m_environment.value(QStringLiteral("HOME"));
+    auto *fetcher =
+        new SsoCredentialFetcher(profile, endpoint.value(), client.value(),
+                                 CredentialCache(CredentialCache::defaultDirectory(home)),
+                                 SsoToken::defaultDirectory(home), this);
+    client.value()->setParent(fetcher);
+    fetcher->start([fetcher, done](const CredentialsResult &result) {
+        fetcher->deleteLater();
+        done(result);
+    });
+}
+
+// credential_source = Environment: botocore's EnvProvider, also under an explicit profile.
+CredentialChain::CredentialsResult
+CredentialChain::environmentForCredentialSource(const QString &profile) const
+{
+    if (auto keys = fromEnvironment())
+        return *keys;
+    return fail(ConfigError{ConfigError::Kind::NoCredentials,
+                            QStringLiteral("Error when retrieving credentials from Environment: No "
+                                           "credentials found in credential_source referenced in "
+                                           "profile %1")
+                                .arg(profile),
+                            QString(), 0});
+}
+
+// A source profile's own keys, as botocore's profile-only chain finds them: SSO, credentials
+// file, credential_process, config file. Unlike botocore 1.29 (§5.8 of the reference), an SSO
+// source profile's sso_session is looked up in that profile, not in the one being assumed.
+void CredentialChain::resolveSourceProfile(const AwsConfig &config, const QString &profile,
+                                           Callback done)
+{
+    const auto sso = SsoProfile::forProfile(config.profiles(), profile);
+    if (!sso)
+        return done(fail(sso.error()));
+    if (sso.value())
+        return runSso(config, *sso.value(), std::move(done));
+    if (const auto keys =
+            fromProfileKeys(config.credentialsFile(), profile, config.credentialsPath(),
+                            QStringLiteral("credentials file")))
+        return done(*keys);
+    const QString command =
+        config.profiles().profile(profile).value(QStringLiteral("credential_process"));
+    if (!command.isEmpty())
+        return runProcess(command, profile, std::move(done));
+    if (const auto keys = fromProfileKeys(config.configFile(), profile, config.configPath(),
+                                          QStringLiteral("config file")))
+        return done(*keys);
+    done(fail(
+        ConfigError{ConfigError::Kind::NoCredentials,
+                    QStringLiteral("The source profile \"%1\" must have credentials.").arg(profile),
+                    QString(), 0}));
+}
+
+void CredentialChain::finish(const CredentialsResult &delivered, bool cacheable)
+{
+    CredentialsResult result = delivered;
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    if (result.ok() && result.value().expiresWithin(0, now)) {
+        result = fail(ConfigError{ConfigError::Kind::InvalidValue,
+                                  QStringLiteral("Credentials were refreshed, but the refreshed "
+                                                 "credentials are still expired (%1). Check the "
+                                                 "computer's clock.")
+                                      .arg(result.value().source),
+                                  QString(), 0});
+        cacheable = false;
+    }
+    if (!result.ok() && m_fallback && !m_fallback->expiresWithin(kMandatoryRefreshSeconds, now)) {
+        qCWarning(lcAws) << "refreshing credentials failed; using the current ones until"
+                         << m_fallback->expiration.toString(Qt::ISODate) << ":"
+                         << result.error().message;
+        result = *m_fallback;
+        cacheable = false;
+    }
+    m_fallback.reset();
     if (cacheable && result.ok() && m_resolvingGeneration == m_generation)
         m_cached = result.value();
     if (result.ok())

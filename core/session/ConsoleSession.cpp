@@ -76,6 +76,13 @@ void ConsoleSession::setExplicitCredentials(const AwsCredentials &credentials)
         m_credentials->setExplicitCredentials(credentials);
 }
 
+void ConsoleSession::setMfaCodeSource(MfaCodeSource *source)
+{
+    m_mfa = source;
+    if (m_credentials)
+        m_credentials->setMfaCodeSource(source);
+}
+
 void ConsoleSession::setPrivateKeyPassphrase(const QByteArray &passphrase)
 {
     m_passphrase = passphrase;
@@ -158,6 +165,8 @@ Result<bool, QString> ConsoleSession::buildClients(const Target &target)
     m_credentials = std::make_unique<CredentialChain>(m_environment, m_settings.profile);
     if (m_explicitCredentials)
         m_credentials->setExplicitCredentials(*m_explicitCredentials);
+    m_credentials->setMfaCodeSource(m_mfa);
+    m_credentials->setNetworkAccessManager(m_network.get());
     m_aws = std::make_unique<AwsClient>(m_network.get(), m_credentials.get(), options);
     m_endpoints = std::make_unique<IotEndpoints>(m_aws.get(), target.endpoints);
     m_registry = std::make_unique<RegistryClient>(m_endpoints.get());

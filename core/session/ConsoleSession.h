@@ -20,6 +20,7 @@ namespace thingdeck {
 
 class AwsClient;
 class CredentialChain;
+class MfaCodeSource;
 class IotEndpoints;
 class MessageStore;
 class MessageTableModel;
@@ -50,6 +51,9 @@ public:
     void setExplicitCredentials(const AwsCredentials &credentials);
     /// For an encrypted private key; never logged.
     void setPrivateKeyPassphrase(const QByteArray &passphrase);
+    /// Who is asked for MFA codes of assume-role profiles (the GUI's dialog); not owned, must
+    /// outlive the session. Without one such a profile fails with "… needs an MFA code; …".
+    void setMfaCodeSource(MfaCodeSource *source);
 
     /// Loads the AWS configuration for the profile (a Sandbox connection needs none), applies
     /// the connection's region and URL overrides and CA bundle, and builds the REST clients.
@@ -125,6 +129,7 @@ private:
     QProcessEnvironment m_environment;
     std::optional<AwsCredentials> m_explicitCredentials;
     QByteArray m_passphrase;
+    MfaCodeSource *m_mfa = nullptr;
     QString m_region;
     QString m_clientId;
 

@@ -1,6 +1,8 @@
 #include "session/ProfileCatalog.h"
 
 #include "aws/AwsConfig.h"
+#include "aws/RolePlan.h"
+#include "aws/SsoProfile.h"
 
 namespace thingdeck {
 
@@ -67,32 +69,51 @@ ProfileInfo ProfileCatalog::describeLoaded(const AwsConfig &config)
     if (!control.ok() || !data.ok())
         info.problem = (control.ok() ? data.error() : control.error()).message;
     else
+        info.problem = setupProblem(config);
+    if (info.problem.isEmpty())
         info.problem = problemOf(info);
     return info;
 }
 
+// In the credential chain's order (botocore's): assume role, web identity, SSO, then keys.
 QString ProfileCatalog::credentialSource(const AwsConfig &config)
 {
     const auto has = [&config](const char *property) {
-        return !config.profileProperty(QLatin1String(property)).isEmpty();
+        return config.profile().contains(QLatin1String(property));
     };
-    if (has("aws_access_key_id"))
+    const auto value = [&config](const char *property) {
+        return config.profileProperty(QLatin1String(property));
+    };
+    if (has("web_identity_token_file"))
+        return QStringLiteral("web identity");
+    if (has("role_arn")) {
+        const QString source =
+            has("source_profile") ? value("source_profile") : value("credential_source");
+        return QStringLiteral("assume role from %1").arg(source);
+    }
+    if (has("sso_account_id") || has("sso_role_name"))
+        return QStringLiteral("SSO");
+    if (!value("aws_access_key_id").isEmpty())
         return kAccessKeys;
-    if (has("credential_process"))
+    if (!value("credential_process").isEmpty())
         return QStringLiteral("credential_process");
-    if (has("role_arn"))
-        return QStringLiteral("role_arn (not supported yet)");
-    if (has("sso_session") || has("sso_start_url"))
-        return QStringLiteral("SSO (not supported yet)");
     return kNone;
+}
+
+// Settings the chain would reject (botocore's words), found without any network call.
+QString ProfileCatalog::setupProblem(const AwsConfig &config)
+{
+    const auto plan = RolePlan::forProfile(config);
+    if (!plan)
+        return plan.error().message;
+    const auto sso = SsoProfile::forProfile(config.profiles(), config.profileName());
+    if (!plan.value() && !sso)
+        return sso.error().message;
+    return {};
 }
 
 QString ProfileCatalog::problemOf(const ProfileInfo &info)
 {
-    if (info.credentialSource.endsWith(QLatin1String("(not supported yet)")))
-        return QStringLiteral("Profile '%1' gets its credentials through %2, which Thingdeck "
-                              "cannot use yet: give it access keys or a credential_process.")
-            .arg(info.name, info.credentialSource.section(QLatin1Char(' '), 0, 0));
     if (info.credentialSource == kNone)
         return QStringLiteral("Profile '%1' has no credentials: add aws_access_key_id and "
                               "aws_secret_access_key, or a credential_process, to it.")

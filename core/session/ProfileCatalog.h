@@ -18,8 +18,9 @@ struct ProfileInfo
     QString controlPlaneUrl; ///< configured endpoint for "iot"; empty: derived from the region
     QString dataPlaneUrl;    ///< configured endpoint for "iot-data-plane"; empty: DescribeEndpoint
     QString caBundle;
-    /// "access keys", "credential_process", "role_arn (not supported yet)",
-    /// "SSO (not supported yet)" or "none".
+    /// Where the credential chain gets the keys, in its order: "assume role from <source
+    /// profile>" (or "from Environment"), "web identity", "SSO", "access keys",
+    /// "credential_process" or "none".
     QString credentialSource;
     QString problem; ///< a sentence when the profile cannot be used; empty otherwise
 
@@ -43,6 +44,7 @@ public:
 private:
     static ProfileInfo describeLoaded(const AwsConfig &config);
     static QString credentialSource(const AwsConfig &config);
+    static QString setupProblem(const AwsConfig &config);
     static QString problemOf(const ProfileInfo &info);
 };
 
