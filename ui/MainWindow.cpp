@@ -5,6 +5,7 @@
 #include "common/ThemeController.h"
 #include "connection/ConnectionDialog.h"
 #include "connection/ConnectionEditor.h"
+#include "connection/MfaCodeDialog.h"
 #include "connection/PassphraseDialog.h"
 #include "connection/WelcomeView.h"
 #include "messages/MessagePane.h"
@@ -79,7 +80,13 @@ MainWindow::MainWindow(Workspace *workspace, Settings *settings, SecretStore *se
     resize(1280, 800);
 }
 
-MainWindow::~MainWindow() = default;
+// The MFA dialog source dies with the window; the workspace and its session may outlive it.
+MainWindow::~MainWindow()
+{
+    if (ConsoleSession *session = m_workspace->session())
+        session->setMfaCodeSource(nullptr);
+    m_workspace->setMfaCodeSource(nullptr);
+}
 
 void MainWindow::buildCentre()
 {
@@ -339,6 +346,8 @@ void MainWindow::buildStatusBar()
 
 void MainWindow::bindWorkspace()
 {
+    m_mfaSource = new DialogMfaCodeSource(this);
+    m_workspace->setMfaCodeSource(m_mfaSource);
     connect(m_workspace, &Workspace::sessionChanged, this, &MainWindow::onSessionChanged);
     connect(m_workspace, &Workspace::openFailed, this, &MainWindow::onOpenFailed);
     connect(m_workspace, &Workspace::passphraseNeeded, this, &MainWindow::onPassphraseNeeded);

@@ -20,6 +20,7 @@ namespace thingdeck {
 
 class ConnectionDialog;
 class ConsoleSession;
+class DialogMfaCodeSource;
 class DraftStore;
 class ShadowEditor;
 struct ShadowDraft;
@@ -136,6 +137,7 @@ private:
     QActionGroup *m_themeGroup = nullptr;
     ConnectionDialog *m_connectionDialog = nullptr;
     QPointer<PassphraseDialog> m_passphraseDialog;
+    DialogMfaCodeSource *m_mfaSource = nullptr;
     QString m_lastFailedConnection;
     bool m_closing = false;
     bool m_closeNow = false;

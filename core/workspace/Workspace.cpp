@@ -158,6 +158,7 @@ void Workspace::createSession(const ConnectionSettings &settings, bool saved,
     auto *session = new ConsoleSession(effective, m_environment, this);
     if (sandbox)
         session->setExplicitCredentials(sandbox->credentials());
+    session->setMfaCodeSource(m_mfa);
     const auto opened = session->open();
     if (!opened.ok()) {
         delete session;

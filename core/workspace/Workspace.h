@@ -13,6 +13,7 @@
 namespace thingdeck {
 
 class ConsoleSession;
+class MfaCodeSource;
 class SandboxLauncher;
 class SecretStore;
 class Settings;
@@ -49,6 +50,10 @@ public:
     /// The answer to passphraseNeeded(): connect with it (and keep it in the keyring with
     /// `remember`); an empty passphrase means the user declined, MQTT stays off.
     void providePassphrase(const QByteArray &passphrase, bool remember);
+    /// Where sessions opened from now on ask for an MFA code (an assume-role profile with
+    /// mfa_serial); not owned, must outlive the workspace's sessions. Null: such a profile
+    /// fails with a sentence that says so.
+    void setMfaCodeSource(MfaCodeSource *source) { m_mfa = source; }
 
     ConsoleSession *session() const { return m_session; }
     SandboxLauncher *sandbox() const { return m_sandbox; }
@@ -92,6 +97,7 @@ private:
     QString m_sandboxStateDir;
     SandboxLauncher *m_sandbox;
     QPointer<ConsoleSession> m_session;
+    MfaCodeSource *m_mfa = nullptr;
     int m_retiring = 0;                          ///< sessions closing in the background
     std::optional<ConnectionSettings> m_pending; ///< waiting for the sandbox
     bool m_pendingSaved = false;
