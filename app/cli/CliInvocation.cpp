@@ -103,7 +103,10 @@ QString CliInvocation::generalHelp()
         "       thingdeck-cli --help | --version\n\n"
         "A command-line console for AWS IoT: the thing registry, device shadows and live MQTT.\n"
         "Credentials, region and endpoints are found as the AWS CLI finds them (AWS_* variables,\n"
-        "~/.aws/config, ~/.aws/credentials, credential_process).\n\nCommands:\n");
+        "~/.aws/config, ~/.aws/credentials: keys, role_arn with source_profile or\n"
+        "credential_source and mfa_serial, web identity, IAM Identity Center (SSO) after\n"
+        "`aws sso login`, credential_process), sharing the AWS CLI's caches in ~/.aws.\n\n"
+        "Commands:\n");
     for (const CliCommand &command : CliCommand::all()) {
         text += QStringLiteral("  %1%2\n")
                     .arg(command.words.join(QLatin1Char(' ')).leftJustified(18), command.summary);

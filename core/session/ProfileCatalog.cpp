@@ -116,7 +116,8 @@ QString ProfileCatalog::problemOf(const ProfileInfo &info)
 {
     if (info.credentialSource == kNone)
         return QStringLiteral("Profile '%1' has no credentials: add aws_access_key_id and "
-                              "aws_secret_access_key, or a credential_process, to it.")
+                              "aws_secret_access_key, a role_arn with a source_profile, "
+                              "sso_account_id and sso_role_name, or a credential_process, to it.")
             .arg(info.name);
     if (info.region.isEmpty() && info.controlPlaneUrl.isEmpty())
         return QStringLiteral("Profile '%1' has no region: add one to the profile, or set a "
