@@ -7,6 +7,7 @@
 #include "connection/ConnectionEditor.h"
 #include "connection/MfaCodeDialog.h"
 #include "connection/PassphraseDialog.h"
+#include "connection/SsoLoginDialog.h"
 #include "connection/WelcomeView.h"
 #include "messages/MessagePane.h"
 #include "models/ThingListModel.h"
@@ -128,9 +129,12 @@ void MainWindow::buildCentre()
     connect(m_welcome, &WelcomeView::connectionsRequested, this,
             &MainWindow::openConnectionsDialog);
     connect(m_messages, &MessageBar::retryRequested, this, [this] {
-        if (!m_lastFailedConnection.isEmpty())
+        if (!m_ssoProfile.isEmpty())
+            retryAfterSignIn();
+        else if (!m_lastFailedConnection.isEmpty())
             m_workspace->openConnection(m_lastFailedConnection);
     });
+    connect(m_messages, &MessageBar::actionRequested, this, &MainWindow::startSsoLogin);
     connect(m_details, &ThingDetails::copyRequested, this, &MainWindow::copyToClipboard);
 }
 
@@ -406,6 +410,7 @@ void MainWindow::onSessionChanged(ConsoleSession *session)
     m_relations->setSession(session);
     m_shadowEditor->setSession(session);
     m_messagePane->setSession(session);
+    m_ssoProfile.clear();
     if (session) {
         m_lastFailedConnection.clear();
         m_messages->dismiss();
@@ -414,6 +419,7 @@ void MainWindow::onSessionChanged(ConsoleSession *session)
         connect(session, &ConsoleSession::clientIdWarning, this, [this](const QString &sentence) {
             m_messages->showMessage(MessageBar::Level::Warning, sentence);
         });
+        connect(session, &ConsoleSession::ssoLoginRequired, this, &MainWindow::onSsoLoginRequired);
         m_centre->setCurrentIndex(DetailsPage);
         setWindowTitle(tr("%1 — Thingdeck").arg(session->settings().name));
     } else {
@@ -433,6 +439,80 @@ void MainWindow::onOpenFailed(const QString &sentence)
     m_messages->showMessage(MessageBar::Level::Error, sentence, !m_lastFailedConnection.isEmpty());
     if (!m_session)
         m_centre->setCurrentIndex(WelcomePage);
+}
+
+void MainWindow::onSsoLoginRequired(const QString &profile, const QString &sentence)
+{
+    m_ssoProfile = profile;
+    if (m_ssoDialog)
+        return; // a sign-in is under way; its end says how it went
+    offerSsoLogin(sentence);
+}
+
+// The button only when the CLI is there to run; Retry in both cases, for a sign-in made
+// elsewhere (a terminal, another machine's token copied over).
+void MainWindow::offerSsoLogin(const QString &sentence)
+{
+    if (QStandardPaths::findExecutable(m_awsProgram).isEmpty()) {
+        m_messages->showMessage(
+            MessageBar::Level::Error,
+            sentence + tr(" The AWS CLI (aws) is not installed here: install it (on Debian: "
+                          "`sudo apt install awscli`) or sign in another way, then choose Retry."),
+            true);
+        return;
+    }
+    m_messages->showMessage(MessageBar::Level::Error, sentence, true);
+    m_messages->setAction(
+        tr("Sign In with AWS SSO…"), tr("Sign in with AWS SSO"),
+        tr("Runs `aws sso login --profile %1` and follows it; the list reloads when it is done")
+            .arg(m_ssoProfile));
+}
+
+SsoLoginDialog *MainWindow::ssoLoginDialog() const
+{
+    return m_ssoDialog;
+}
+
+void MainWindow::startSsoLogin()
+{
+    if (m_ssoDialog) {
+        m_ssoDialog->raise();
+        m_ssoDialog->activateWindow();
+        return;
+    }
+    const QString program = QStandardPaths::findExecutable(m_awsProgram);
+    if (!m_session || m_ssoProfile.isEmpty() || program.isEmpty())
+        return;
+    m_messages->hide();
+    m_ssoDialog = new SsoLoginDialog(program, m_ssoProfile, m_session->environment(), this);
+    const QPointer<ConsoleSession> session = m_session;
+    connect(m_ssoDialog, &SsoLoginDialog::succeeded, this, [this, session] {
+        if (session != m_session)
+            return;
+        m_messages->showMessage(MessageBar::Level::Information,
+                                tr("Signed in with AWS SSO (profile %1).").arg(m_ssoProfile));
+        retryAfterSignIn();
+    });
+    connect(m_ssoDialog, &SsoLoginDialog::failed, this, [this, session](const QString &reason) {
+        if (session == m_session)
+            offerSsoLogin(tr("Signing in with AWS SSO failed: %1").arg(reason));
+    });
+    connect(m_ssoDialog, &SsoLoginDialog::cancelled, this, [this, session] {
+        if (session == m_session)
+            offerSsoLogin(tr("Signing in with AWS SSO was cancelled."));
+    });
+    m_ssoDialog->start();
+}
+
+// The chain caches only credentials, never a failure; invalidating also drops keys that the
+// portal may have handed out for an older token, so that everything resolves afresh.
+void MainWindow::retryAfterSignIn()
+{
+    m_ssoProfile.clear();
+    if (!m_session)
+        return;
+    m_session->invalidateCredentials();
+    refreshAll();
 }
 
 void MainWindow::onPassphraseNeeded(const QString &connection, const QString &keyFile,

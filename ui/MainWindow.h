@@ -28,6 +28,7 @@ class MessageBar;
 class MessagePane;
 class PassphraseDialog;
 class SecretStore;
+class SsoLoginDialog;
 class ThemeController;
 class ThingBrowser;
 class ThingDetails;
@@ -53,6 +54,11 @@ public:
     /// With no connection open: the welcome view (it says whether AWS profiles exist).
     void showWelcome(bool hasAwsConfiguration);
     void openConnectionsDialog();
+    /// The AWS CLI that "Sign In with AWS SSO…" runs: a name looked up on PATH, or a path
+    /// (tests give a stand-in). "aws" unless set.
+    void setAwsProgram(const QString &program) { m_awsProgram = program; }
+    /// The sign-in window while `aws sso login` runs, else null.
+    SsoLoginDialog *ssoLoginDialog() const;
 
     ThingBrowser *browser() const { return m_browser; }
     ThingDetails *details() const { return m_details; }
@@ -87,6 +93,10 @@ private:
     void onConnectionChosen(int index);
     void onSessionChanged(ConsoleSession *session);
     void onOpenFailed(const QString &sentence);
+    void onSsoLoginRequired(const QString &profile, const QString &sentence);
+    void offerSsoLogin(const QString &sentence);
+    void startSsoLogin();
+    void retryAfterSignIn();
     void onPassphraseNeeded(const QString &connection, const QString &keyFile,
                             const QString &problem);
     void updateRestStatus();
@@ -139,6 +149,9 @@ private:
     QPointer<PassphraseDialog> m_passphraseDialog;
     DialogMfaCodeSource *m_mfaSource = nullptr;
     QString m_lastFailedConnection;
+    QString m_awsProgram = QStringLiteral("aws");
+    QString m_ssoProfile; ///< the profile of the SSO message shown, empty when none is
+    QPointer<SsoLoginDialog> m_ssoDialog;
     bool m_closing = false;
     bool m_closeNow = false;
     bool m_draftsAcknowledged = false; ///< the user saw which drafts stay unapplied

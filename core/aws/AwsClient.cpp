@@ -156,6 +156,7 @@ void AwsClient::startAttempt(CallId id)
         error.kind = AwsError::Kind::Credentials;
         error.operation = find(id)->request.describe();
         error.message = result.error().message;
+        error.credentials = result.error();
         finish(id, fail(error));
     });
 }

@@ -1,10 +1,13 @@
 #pragma once
 
+#include "aws/ConfigError.h"
 #include "aws/SigV4Signer.h"
 
 #include <QByteArray>
 #include <QList>
 #include <QString>
+
+#include <optional>
 
 namespace thingdeck {
 
@@ -29,6 +32,10 @@ struct AwsError
     QString requestId;
     QString operation; ///< "GET /things/x", for messages
     int attempts = 1;
+    /// For Kind::Credentials: why the credential chain failed, so that a caller can act on
+    /// the kind (e.g. offer `aws sso login --profile` for SsoLoginRequired) without parsing
+    /// `message`.
+    std::optional<ConfigError> credentials = std::nullopt;
 
     bool isThrottling() const;
     /// Whether the AWS SDKs' standard retry mode would try again after this error.

@@ -246,9 +246,11 @@ void ConsoleSession::resolveHostAndConnect()
                                             generation](const Result<QString, IotError> &host) {
         if (generation != m_generation)
             return;
-        if (!host.ok())
+        if (!host.ok()) {
+            noteCredentialFailure(host.error());
             return setMqttProblem(QStringLiteral("MQTT error: ") + host.error().toString() +
                                   QStringLiteral(" (or enter the MQTT host in the connection)"));
+        }
         prepare(host.value());
     });
 }
@@ -383,6 +385,10 @@ void ConsoleSession::finishClose()
 
 void ConsoleSession::reportRestResult(const IotError *errorOrNull)
 {
+    if (errorOrNull)
+        noteCredentialFailure(*errorOrNull);
+    else
+        m_ssoReported = false;
     const RestState state = errorOrNull ? RestState::Failed : RestState::Ok;
     const QString error = errorOrNull ? errorOrNull->toString() : QString();
     if (state == m_restState && error == m_restError)
@@ -390,6 +396,30 @@ void ConsoleSession::reportRestResult(const IotError *errorOrNull)
     m_restState = state;
     m_restError = error;
     emit restStateChanged();
+}
+
+// Only the kind counts here, never the sentence: the chain says which profile to sign in.
+void ConsoleSession::noteCredentialFailure(const IotError &error)
+{
+    const auto &credentials = error.aws.credentials;
+    if (!credentials || credentials->kind != ConfigError::Kind::SsoLoginRequired || m_ssoReported)
+        return;
+    m_ssoReported = true;
+    const QString profile = credentials->profile.isEmpty() && m_credentials
+                                ? m_credentials->profileName()
+                                : credentials->profile;
+    emit ssoLoginRequired(profile, credentials->message);
+}
+
+void ConsoleSession::invalidateCredentials()
+{
+    m_ssoReported = false;
+    if (m_credentials)
+        m_credentials->invalidate();
+    const bool failedBeforeConnecting = m_mqttWanted && !m_mqttProblem.isEmpty() && !m_preparing &&
+                                        m_mqtt->state() == MqttConnection::State::Disconnected;
+    if (failedBeforeConnecting)
+        connectMqtt();
 }
 
 QString ConsoleSession::mqttStatusText() const

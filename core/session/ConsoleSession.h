@@ -61,6 +61,9 @@ public:
     Result<bool, QString> open();
 
     const ConnectionSettings &settings() const { return m_settings; }
+    /// The environment the session resolves credentials in (AWS_CONFIG_FILE, HOME, …); a
+    /// program run for the session (`aws sso login`) gets the same.
+    QProcessEnvironment environment() const { return m_environment; }
     AwsClient *aws() const { return m_aws.get(); }
     IotEndpoints *endpoints() const { return m_endpoints.get(); }
     RegistryClient *registry() const { return m_registry.get(); }
@@ -94,6 +97,11 @@ public:
     /// Panes call this after each REST call: nullptr for success, else the call's error.
     void reportRestResult(const IotError *errorOrNull);
 
+    /// Drops the cached credentials so that the next call resolves them again (after the user
+    /// signed in, e.g. with `aws sso login`), and connects MQTT again if it failed before
+    /// connecting. Reloading what the panes show is up to them.
+    void invalidateCredentials();
+
     /// One short phrase: "MQTT off", "MQTT connecting…", "MQTT connected (mutual TLS, 8883)",
     /// "MQTT reconnecting in 7 s", "MQTT denied by policy: <filter>", "MQTT error: <sentence>",
     /// "MQTT certificate problem: <sentence>".
@@ -104,6 +112,11 @@ Q_SIGNALS:
     void mqttStatusChanged();
     /// The client id is the name of an existing thing (AWS IoT disconnects its device).
     void clientIdWarning(const QString &sentence);
+    /// A call failed because the IAM Identity Center (SSO) token is missing or expired and
+    /// could not be refreshed: `aws sso login --profile <profile>` fixes it. `sentence` says
+    /// so. Emitted once per run of such failures (again after a success or
+    /// invalidateCredentials()).
+    void ssoLoginRequired(const QString &profile, const QString &sentence);
     void closed();
 
 private:
@@ -120,6 +133,7 @@ private:
     void checkClientId(const MqttConnectOptions &options);
     void startMqtt(const MqttConnectOptions &options);
     void setMqttProblem(const QString &phrase);
+    void noteCredentialFailure(const IotError &error);
     void onMessagesReceived(const MqttMessageBatch &batch);
     void onMqttStateChanged();
     void finishClose();
@@ -147,10 +161,11 @@ private:
     EchoMatcher m_echoes;
     RestState m_restState = RestState::Idle;
     QString m_restError;
-    QString m_mqttProblem;     ///< a problem found before connecting (host, certificates)
-    bool m_preparing = false;  ///< resolving the host or checking the client id
-    bool m_mqttWanted = false; ///< between connectMqtt() and disconnectMqtt()
-    quint64 m_generation = 0;  ///< bumped by connect/disconnect/close; stale steps are dropped
+    bool m_ssoReported = false; ///< ssoLoginRequired() was emitted for the current failures
+    QString m_mqttProblem;      ///< a problem found before connecting (host, certificates)
+    bool m_preparing = false;   ///< resolving the host or checking the client id
+    bool m_mqttWanted = false;  ///< between connectMqtt() and disconnectMqtt()
+    quint64 m_generation = 0;   ///< bumped by connect/disconnect/close; stale steps are dropped
     bool m_closing = false;
     bool m_closed = false;
     QTimer m_countdown;

@@ -13,6 +13,7 @@ MessageBar::MessageBar(QWidget *parent)
     : QWidget(parent)
     , m_icon(new QLabel(this))
     , m_text(new QLabel(this))
+    , m_action(new QPushButton(this))
     , m_retry(new QPushButton(tr("&Retry"), this))
     , m_close(new QToolButton(this))
 {
@@ -34,13 +35,16 @@ MessageBar::MessageBar(QWidget *parent)
     m_close->setToolTip(tr("Dismiss this message"));
     layout->addWidget(m_icon, 0, Qt::AlignTop);
     layout->addWidget(m_text, 1);
+    layout->addWidget(m_action, 0, Qt::AlignTop);
     layout->addWidget(m_retry, 0, Qt::AlignTop);
     layout->addWidget(m_close, 0, Qt::AlignTop);
     connect(m_retry, &QPushButton::clicked, this, [this] {
         hide();
         emit retryRequested();
     });
+    connect(m_action, &QPushButton::clicked, this, &MessageBar::actionRequested);
     connect(m_close, &QToolButton::clicked, this, &MessageBar::dismiss);
+    m_action->hide();
     hide();
 }
 
@@ -49,9 +53,19 @@ void MessageBar::showMessage(Level level, const QString &text, bool retryable)
     m_level = level;
     m_text->setText(text);
     m_retry->setVisible(retryable);
+    m_action->hide();
     setAccessibleName(text);
     applyLevel();
     show();
+}
+
+void MessageBar::setAction(const QString &text, const QString &accessibleName,
+                           const QString &toolTip)
+{
+    m_action->setText(text);
+    m_action->setAccessibleName(accessibleName);
+    m_action->setToolTip(toolTip);
+    m_action->show();
 }
 
 void MessageBar::dismiss()

@@ -22,13 +22,19 @@ public:
     /// Shows `text` (rich text is not interpreted). With `retryable`, a Retry button emits
     /// retryRequested().
     void showMessage(Level level, const QString &text, bool retryable = false);
+    /// Adds a button to the message shown (until the next showMessage()) that emits
+    /// actionRequested(): a fix the program can carry out, such as signing in.
+    void setAction(const QString &text, const QString &accessibleName, const QString &toolTip);
     void dismiss();
     QString text() const;
     Level level() const { return m_level; }
     bool isRetryable() const;
+    /// The button of setAction(); hidden when the message has none.
+    QPushButton *actionButton() const { return m_action; }
 
 Q_SIGNALS:
     void retryRequested();
+    void actionRequested();
     void dismissed();
 
 private:
@@ -36,6 +42,7 @@ private:
 
     QLabel *m_icon;
     QLabel *m_text;
+    QPushButton *m_action;
     QPushButton *m_retry;
     QToolButton *m_close;
     Level m_level = Level::Information;

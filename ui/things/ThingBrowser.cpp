@@ -373,8 +373,14 @@ void ThingBrowser::onError(const IotError &error)
 {
     if (m_session)
         m_session->reportRestResult(&error);
-    m_messages->showMessage(MessageBar::Level::Error,
-                            tr("Could not list things: %1").arg(error.toString()),
+    // The window offers the sign-in for this one; the list only says why it is empty.
+    const bool signInNeeded =
+        error.aws.credentials && error.aws.credentials->kind == ConfigError::Kind::SsoLoginRequired;
+    const QString why =
+        signInNeeded
+            ? tr("sign in with AWS SSO first (the message at the top of the window offers it).")
+            : error.toString();
+    m_messages->showMessage(MessageBar::Level::Error, tr("Could not list things: %1").arg(why),
                             error.kind != IotError::Kind::InvalidArgument);
     updateFooterState();
 }
