@@ -678,6 +678,52 @@ private Q_SLOTS:
         QCOMPARE(contentsOf(path), before);
     }
 
+    // A token `aws sso login` left that has expired: renewed through the sandbox's SSO OIDC
+    // (CreateToken, refresh grant) and written back when it carries a refresh token; without
+    // one, the sentence says to sign in again.
+    void ssoExpiredToken_data()
+    {
+        QTest::addColumn<bool>("withRefreshToken");
+        QTest::newRow("with a refresh token") << true;
+        QTest::newRow("without a refresh token") << false;
+    }
+
+    void ssoExpiredToken()
+    {
+        QFETCH(bool, withRefreshToken);
+        QTemporaryDir home;
+        const QJsonObject sso = examples(*m_sandbox).value(str("sso")).toObject();
+        const QProcessEnvironment env = wayEnvironment(str("sso"), home.path());
+        const QString source = sso.value(str("tokenCacheFile")).toString();
+        QJsonObject token = QJsonDocument::fromJson(contentsOf(source)).object();
+        const QString expired = QDateTime::currentDateTimeUtc().addSecs(-60).toString(
+            QStringLiteral("yyyy-MM-ddTHH:mm:ssZ"));
+        token.insert(str("expiresAt"), expired);
+        if (!withRefreshToken)
+            token.remove(str("refreshToken"));
+        const QString path = home.filePath(str(".aws/sso/cache/")) + QFileInfo(source).fileName();
+        QVERIFY(writeFile(path, QJsonDocument(token).toJson(QJsonDocument::Compact)));
+
+        const Run run = thingsList(env);
+        if (!withRefreshToken) {
+            QCOMPARE(run.exitCode, 1);
+            QVERIFY2(run.err.contains("aws sso login --profile default"),
+                     qPrintable(run.describe()));
+            QVERIFY(cacheFiles(home.path()).isEmpty());
+            return;
+        }
+        verifyListsThings(run);
+        const QJsonObject renewed = QJsonDocument::fromJson(contentsOf(path)).object();
+        QVERIFY2(renewed.value(str("accessToken")) != token.value(str("accessToken")),
+                 contentsOf(path).constData());
+        const QDateTime expiresAt =
+            QDateTime::fromString(renewed.value(str("expiresAt")).toString(), Qt::ISODate);
+        QVERIFY2(QDateTime::currentDateTimeUtc().secsTo(expiresAt) > 900,
+                 contentsOf(path).constData());
+        QCOMPARE(renewed.value(str("clientId")), token.value(str("clientId")));
+        QCOMPARE(modeOf(path), 0600);
+    }
+
     // A loop in source_profile is a configuration error naming the profiles visited, as
     // botocore words it; no STS call is made.
     void sourceProfileLoop_data()
