@@ -1,6 +1,7 @@
 #include "CredentialExamples.h"
 
 #include "CredentialStore.h"
+#include "JsonKey.h"
 #include "Totp.h"
 
 #include <QCryptographicHash>
@@ -16,11 +17,6 @@
 namespace thingdeck {
 
 namespace {
-
-QString key(const char *name)
-{
-    return QString::fromLatin1(name);
-}
 
 QString awsTime(const QDateTime &time)
 {
@@ -69,7 +65,7 @@ QString endpointLines(const CredentialExamples::Inputs &in)
 
 QString staticSourceProfile(const CredentialExamples::Inputs &in)
 {
-    return QStringLiteral("\n[profile %1]\n").arg(key(CredentialExamples::kStaticProfile)) +
+    return QStringLiteral("\n[profile %1]\n").arg(jsonKey(CredentialExamples::kStaticProfile)) +
            endpointLines(in);
 }
 
@@ -98,14 +94,14 @@ QList<Way> ways(const CredentialExamples::Inputs &in, const CredentialStore &sto
 {
     const QString lines = endpointLines(in);
     const QString source =
-        QStringLiteral("source_profile = %1\n").arg(key(CredentialExamples::kStaticProfile));
-    const QString staticKeys = keysSection(key(CredentialExamples::kStaticProfile), in);
+        QStringLiteral("source_profile = %1\n").arg(jsonKey(CredentialExamples::kStaticProfile));
+    const QString staticKeys = keysSection(jsonKey(CredentialExamples::kStaticProfile), in);
     const QString mfaSerial = QStringLiteral("arn:aws:iam::%1:mfa/%2")
                                   .arg(in.accountId, CredentialStore::mfaDeviceName());
     const SandboxRole *auditor = store.roleByName(QStringLiteral("thingdeck-auditor"));
     return {
         {"static", "static", QStringLiteral("static keys"), QStringLiteral("[default]\n") + lines,
-         keysSection(key("default"), in)},
+         keysSection(jsonKey("default"), in)},
         {"assumeRole", "assume-role", QStringLiteral("assume-role from a source profile"),
          QStringLiteral("[default]\nrole_arn = %1\n%2role_session_name = thingdeck\n")
                  .arg(roleArn(in, "thingdeck-operator"), source) +
@@ -139,11 +135,11 @@ QList<Way> ways(const CredentialExamples::Inputs &in, const CredentialStore &sto
              .arg(dir + QStringLiteral("/sso")),
          QStringLiteral("[default]\nsso_session = %1\nsso_account_id = %2\nsso_role_name = "
                         "thingdeck-operator\n")
-                 .arg(key(CredentialExamples::kSsoSession), in.accountId) +
+                 .arg(jsonKey(CredentialExamples::kSsoSession), in.accountId) +
              lines +
              QStringLiteral("\n[sso-session %1]\nsso_start_url = %2/start\nsso_region = %3\n"
                             "sso_registration_scopes = sso:account:access\n")
-                 .arg(key(CredentialExamples::kSsoSession), in.endpoint, in.region),
+                 .arg(jsonKey(CredentialExamples::kSsoSession), in.endpoint, in.region),
          {}},
         {"webIdentity",
          "web-identity",
@@ -182,10 +178,10 @@ QJsonArray rolesJson(const CredentialExamples::Inputs &in, const CredentialStore
 {
     QJsonArray roles;
     for (const SandboxRole &role : store.roles())
-        roles.append(QJsonObject{{key("name"), role.name},
-                                 {key("arn"), role.arn(in.accountId)},
-                                 {key("requires"), role.description()},
-                                 {key("maxSessionSeconds"), role.maxSessionSeconds}});
+        roles.append(QJsonObject{{jsonKey("name"), role.name},
+                                 {jsonKey("arn"), role.arn(in.accountId)},
+                                 {jsonKey("requires"), role.description()},
+                                 {jsonKey("maxSessionSeconds"), role.maxSessionSeconds}});
     return roles;
 }
 
@@ -211,10 +207,11 @@ Result<QJsonObject, QString> CredentialExamples::write(const Inputs &in,
             return fail(*problem);
         described.insert(
             QLatin1String(way.name),
-            QJsonObject{{key("description"), way.description},
-                        {key("configFile"), QString(folder + QStringLiteral("/config"))},
-                        {key("credentialsFile"), QString(folder + QStringLiteral("/credentials"))},
-                        {key("profile"), key("default")}});
+            QJsonObject{
+                {jsonKey("description"), way.description},
+                {jsonKey("configFile"), QString(folder + QStringLiteral("/config"))},
+                {jsonKey("credentialsFile"), QString(folder + QStringLiteral("/credentials"))},
+                {jsonKey("profile"), jsonKey("default")}});
     }
     const QString tokenFile = dir + QStringLiteral("/web-identity/token");
     if (auto problem = writeFile(tokenFile, in.webIdentityToken.toUtf8(), true))
@@ -224,26 +221,27 @@ Result<QJsonObject, QString> CredentialExamples::write(const Inputs &in,
         return fail(*problem);
     const SandboxRole *auditor = store.roleByName(QStringLiteral("thingdeck-auditor"));
     return QJsonObject{
-        {key("directory"), dir},
-        {key("ways"), described},
-        {key("roles"), rolesJson(in, store)},
-        {key("externalId"), auditor ? auditor->externalId : QString()},
-        {key("mfa"), QJsonObject{{key("serialNumber"),
-                                  QStringLiteral("arn:aws:iam::%1:mfa/%2")
-                                      .arg(in.accountId, CredentialStore::mfaDeviceName())},
-                                 {key("secretBase32"), Totp::base32(store.mfaSecret())},
-                                 {key("algorithm"), key("SHA1")},
-                                 {key("digits"), 6},
-                                 {key("periodSeconds"), 30}}},
-        {key("webIdentity"), QJsonObject{{key("tokenFile"), tokenFile},
-                                         {key("roleArn"), roleArn(in, "thingdeck-web")}}},
-        {key("sso"), QJsonObject{{key("sessionName"), key(kSsoSession)},
-                                 {key("startUrl"), QString(in.endpoint + QStringLiteral("/start"))},
-                                 {key("region"), in.region},
-                                 {key("accountId"), in.accountId},
-                                 {key("roleName"), key("thingdeck-operator")},
-                                 {key("tokenCacheFile"), cacheFile},
-                                 {key("expiresAt"), awsTime(in.ssoExpiresAt)}}}};
+        {jsonKey("directory"), dir},
+        {jsonKey("ways"), described},
+        {jsonKey("roles"), rolesJson(in, store)},
+        {jsonKey("externalId"), auditor ? auditor->externalId : QString()},
+        {jsonKey("mfa"), QJsonObject{{jsonKey("serialNumber"),
+                                      QStringLiteral("arn:aws:iam::%1:mfa/%2")
+                                          .arg(in.accountId, CredentialStore::mfaDeviceName())},
+                                     {jsonKey("secretBase32"), Totp::base32(store.mfaSecret())},
+                                     {jsonKey("algorithm"), jsonKey("SHA1")},
+                                     {jsonKey("digits"), 6},
+                                     {jsonKey("periodSeconds"), 30}}},
+        {jsonKey("webIdentity"), QJsonObject{{jsonKey("tokenFile"), tokenFile},
+                                             {jsonKey("roleArn"), roleArn(in, "thingdeck-web")}}},
+        {jsonKey("sso"),
+         QJsonObject{{jsonKey("sessionName"), jsonKey(kSsoSession)},
+                     {jsonKey("startUrl"), QString(in.endpoint + QStringLiteral("/start"))},
+                     {jsonKey("region"), in.region},
+                     {jsonKey("accountId"), in.accountId},
+                     {jsonKey("roleName"), jsonKey("thingdeck-operator")},
+                     {jsonKey("tokenCacheFile"), cacheFile},
+                     {jsonKey("expiresAt"), awsTime(in.ssoExpiresAt)}}}};
 }
 
 } // namespace thingdeck

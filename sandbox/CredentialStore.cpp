@@ -1,5 +1,6 @@
 #include "CredentialStore.h"
 
+#include "JsonKey.h"
 #include "Logging.h"
 #include "Totp.h"
 
@@ -17,11 +18,6 @@ namespace {
 const char *const kUpperBase32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 const char *const kSecretAlphabet =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-QString key(const char *name)
-{
-    return QString::fromLatin1(name);
-}
 
 QString randomFrom(const char *alphabet, int length)
 {
@@ -72,48 +68,48 @@ QList<SandboxRole> seededRoles()
 
 QJsonObject roleJson(const SandboxRole &role)
 {
-    return {{key("name"), role.name},
-            {key("roleId"), role.roleId},
-            {key("requiresMfa"), role.requiresMfa},
-            {key("externalId"), role.externalId},
-            {key("webIdentity"), role.webIdentity},
-            {key("trustedRole"), role.trustedRole},
-            {key("maxSessionSeconds"), role.maxSessionSeconds}};
+    return {{jsonKey("name"), role.name},
+            {jsonKey("roleId"), role.roleId},
+            {jsonKey("requiresMfa"), role.requiresMfa},
+            {jsonKey("externalId"), role.externalId},
+            {jsonKey("webIdentity"), role.webIdentity},
+            {jsonKey("trustedRole"), role.trustedRole},
+            {jsonKey("maxSessionSeconds"), role.maxSessionSeconds}};
 }
 
 SandboxRole roleFromJson(const QJsonObject &json)
 {
     SandboxRole role;
-    role.name = json.value(key("name")).toString();
-    role.roleId = json.value(key("roleId")).toString();
-    role.requiresMfa = json.value(key("requiresMfa")).toBool();
-    role.externalId = json.value(key("externalId")).toString();
-    role.webIdentity = json.value(key("webIdentity")).toBool();
-    role.trustedRole = json.value(key("trustedRole")).toString();
-    role.maxSessionSeconds = json.value(key("maxSessionSeconds")).toInt(3600);
+    role.name = json.value(jsonKey("name")).toString();
+    role.roleId = json.value(jsonKey("roleId")).toString();
+    role.requiresMfa = json.value(jsonKey("requiresMfa")).toBool();
+    role.externalId = json.value(jsonKey("externalId")).toString();
+    role.webIdentity = json.value(jsonKey("webIdentity")).toBool();
+    role.trustedRole = json.value(jsonKey("trustedRole")).toString();
+    role.maxSessionSeconds = json.value(jsonKey("maxSessionSeconds")).toInt(3600);
     return role;
 }
 
 QJsonObject issuedJson(const IssuedCredentials &issued)
 {
-    return {{key("accessKeyId"), issued.keys.accessKeyId},
-            {key("secretAccessKey"), issued.keys.secretAccessKey},
-            {key("sessionToken"), issued.keys.sessionToken},
-            {key("expiration"), issued.keys.expiration.toMSecsSinceEpoch()},
-            {key("roleName"), issued.roleName},
-            {key("sessionName"), issued.sessionName}};
+    return {{jsonKey("accessKeyId"), issued.keys.accessKeyId},
+            {jsonKey("secretAccessKey"), issued.keys.secretAccessKey},
+            {jsonKey("sessionToken"), issued.keys.sessionToken},
+            {jsonKey("expiration"), issued.keys.expiration.toMSecsSinceEpoch()},
+            {jsonKey("roleName"), issued.roleName},
+            {jsonKey("sessionName"), issued.sessionName}};
 }
 
 IssuedCredentials issuedFromJson(const QJsonObject &json)
 {
     IssuedCredentials issued;
-    issued.keys.accessKeyId = json.value(key("accessKeyId")).toString();
-    issued.keys.secretAccessKey = json.value(key("secretAccessKey")).toString();
-    issued.keys.sessionToken = json.value(key("sessionToken")).toString();
+    issued.keys.accessKeyId = json.value(jsonKey("accessKeyId")).toString();
+    issued.keys.secretAccessKey = json.value(jsonKey("secretAccessKey")).toString();
+    issued.keys.sessionToken = json.value(jsonKey("sessionToken")).toString();
     issued.keys.expiration = QDateTime::fromMSecsSinceEpoch(
-        qint64(json.value(key("expiration")).toDouble()), QTimeZone::utc());
-    issued.roleName = json.value(key("roleName")).toString();
-    issued.sessionName = json.value(key("sessionName")).toString();
+        qint64(json.value(jsonKey("expiration")).toDouble()), QTimeZone::utc());
+    issued.roleName = json.value(jsonKey("roleName")).toString();
+    issued.sessionName = json.value(jsonKey("sessionName")).toString();
     return issued;
 }
 
@@ -178,23 +174,23 @@ void CredentialStore::seed()
 
 void CredentialStore::fromJson(const QJsonObject &json)
 {
-    for (const QJsonValue &role : json.value(key("roles")).toArray())
+    for (const QJsonValue &role : json.value(jsonKey("roles")).toArray())
         m_roles.append(roleFromJson(role.toObject()));
-    m_mfaSecret = QByteArray::fromBase64(json.value(key("mfaSecret")).toString().toLatin1());
+    m_mfaSecret = QByteArray::fromBase64(json.value(jsonKey("mfaSecret")).toString().toLatin1());
     m_webIdentityKey =
-        QByteArray::fromBase64(json.value(key("webIdentityKey")).toString().toLatin1());
-    m_ssoClientId = json.value(key("ssoClientId")).toString();
-    m_ssoClientSecret = json.value(key("ssoClientSecret")).toString();
-    for (const QJsonValue &token : json.value(key("ssoTokens")).toArray()) {
+        QByteArray::fromBase64(json.value(jsonKey("webIdentityKey")).toString().toLatin1());
+    m_ssoClientId = json.value(jsonKey("ssoClientId")).toString();
+    m_ssoClientSecret = json.value(jsonKey("ssoClientSecret")).toString();
+    for (const QJsonValue &token : json.value(jsonKey("ssoTokens")).toArray()) {
         const QJsonObject object = token.toObject();
         m_ssoTokens.append(
-            {object.value(key("token")).toString(),
-             QDateTime::fromMSecsSinceEpoch(qint64(object.value(key("expiration")).toDouble()),
+            {object.value(jsonKey("token")).toString(),
+             QDateTime::fromMSecsSinceEpoch(qint64(object.value(jsonKey("expiration")).toDouble()),
                                             QTimeZone::utc())});
     }
-    for (const QJsonValue &token : json.value(key("refreshTokens")).toArray())
+    for (const QJsonValue &token : json.value(jsonKey("refreshTokens")).toArray())
         m_refreshTokens.append(token.toString());
-    for (const QJsonValue &issued : json.value(key("issued")).toArray())
+    for (const QJsonValue &issued : json.value(jsonKey("issued")).toArray())
         m_issued.append(issuedFromJson(issued.toObject()));
 }
 
@@ -205,19 +201,19 @@ QJsonObject CredentialStore::toJson() const
         roles.append(roleJson(role));
     QJsonArray ssoTokens;
     for (const auto &[token, expiration] : m_ssoTokens)
-        ssoTokens.append(QJsonObject{{key("token"), token},
-                                     {key("expiration"), expiration.toMSecsSinceEpoch()}});
+        ssoTokens.append(QJsonObject{{jsonKey("token"), token},
+                                     {jsonKey("expiration"), expiration.toMSecsSinceEpoch()}});
     QJsonArray issued;
     for (const IssuedCredentials &credentials : m_issued)
         issued.append(issuedJson(credentials));
-    return {{key("roles"), roles},
-            {key("mfaSecret"), QString::fromLatin1(m_mfaSecret.toBase64())},
-            {key("webIdentityKey"), QString::fromLatin1(m_webIdentityKey.toBase64())},
-            {key("ssoClientId"), m_ssoClientId},
-            {key("ssoClientSecret"), m_ssoClientSecret},
-            {key("ssoTokens"), ssoTokens},
-            {key("refreshTokens"), QJsonArray::fromStringList(m_refreshTokens)},
-            {key("issued"), issued}};
+    return {{jsonKey("roles"), roles},
+            {jsonKey("mfaSecret"), QString::fromLatin1(m_mfaSecret.toBase64())},
+            {jsonKey("webIdentityKey"), QString::fromLatin1(m_webIdentityKey.toBase64())},
+            {jsonKey("ssoClientId"), m_ssoClientId},
+            {jsonKey("ssoClientSecret"), m_ssoClientSecret},
+            {jsonKey("ssoTokens"), ssoTokens},
+            {jsonKey("refreshTokens"), QJsonArray::fromStringList(m_refreshTokens)},
+            {jsonKey("issued"), issued}};
 }
 
 // Forgets what expired more than a day ago and keeps every list under its cap.
@@ -302,14 +298,14 @@ std::optional<IssuedCredentials> CredentialStore::find(const QString &accessKeyI
 QString CredentialStore::makeWebIdentityToken(int seconds) const
 {
     const qint64 now = QDateTime::currentSecsSinceEpoch();
-    const QJsonObject header{{key("alg"), key("HS256")},
-                             {key("typ"), key("JWT")},
-                             {key("kid"), key("thingdeck-sandbox")}};
-    const QJsonObject payload{{key("iss"), key(kWebIdentityIssuer)},
-                              {key("sub"), key(kWebIdentitySubject)},
-                              {key("aud"), key(kWebIdentityAudience)},
-                              {key("iat"), now},
-                              {key("exp"), now + seconds}};
+    const QJsonObject header{{jsonKey("alg"), jsonKey("HS256")},
+                             {jsonKey("typ"), jsonKey("JWT")},
+                             {jsonKey("kid"), jsonKey("thingdeck-sandbox")}};
+    const QJsonObject payload{{jsonKey("iss"), jsonKey(kWebIdentityIssuer)},
+                              {jsonKey("sub"), jsonKey(kWebIdentitySubject)},
+                              {jsonKey("aud"), jsonKey(kWebIdentityAudience)},
+                              {jsonKey("iat"), now},
+                              {jsonKey("exp"), now + seconds}};
     const QByteArray signingInput =
         base64Url(QJsonDocument(header).toJson(QJsonDocument::Compact)) + '.' +
         base64Url(QJsonDocument(payload).toJson(QJsonDocument::Compact));
@@ -328,11 +324,11 @@ std::optional<WebIdentityClaims> CredentialStore::verifyWebIdentityToken(const Q
     const QJsonObject payload =
         QJsonDocument::fromJson(QByteArray::fromBase64(parts.at(1), QByteArray::Base64UrlEncoding))
             .object();
-    return WebIdentityClaims{payload.value(key("iss")).toString(),
-                             payload.value(key("sub")).toString(),
-                             payload.value(key("aud")).toString(),
-                             QDateTime::fromSecsSinceEpoch(
-                                 qint64(payload.value(key("exp")).toDouble()), QTimeZone::utc())};
+    return WebIdentityClaims{
+        payload.value(jsonKey("iss")).toString(), payload.value(jsonKey("sub")).toString(),
+        payload.value(jsonKey("aud")).toString(),
+        QDateTime::fromSecsSinceEpoch(qint64(payload.value(jsonKey("exp")).toDouble()),
+                                      QTimeZone::utc())};
 }
 
 QString CredentialStore::issueSsoAccessToken(int seconds)

@@ -1,6 +1,8 @@
 #include "RegistryService.h"
 
+#include "JsonKey.h"
 #include "PageToken.h"
+#include "iot/IotNameRule.h"
 
 #include <QJsonArray>
 #include <QUuid>
@@ -11,11 +13,6 @@
 namespace thingdeck {
 
 namespace {
-
-QString key(const char *name)
-{
-    return QString::fromLatin1(name);
-}
 
 RegistryError error(int status, const char *code, const QString &message, QJsonObject extra = {})
 {
@@ -38,25 +35,20 @@ RegistryError internalFailure(const StoreError &failure)
                  QStringLiteral("The sandbox could not save its state: ") + failure.toString());
 }
 
-/// A string member's limits as the AWS IoT model states them (aws-iot.md §3): length bounds
-/// and a pattern that is always "letters, digits and these characters".
+/// A string member of a request and the AWS IoT rule it must satisfy (aws-iot.md §3).
 struct Constraint
 {
     const char *member;
-    int minLength;
-    int maxLength;
-    const char *extraChars;
-    const char *pattern;
+    const IotNameRule *rule;
 };
 
-constexpr Constraint kThingName{"thingName", 1, 128, ":_-", "[a-zA-Z0-9:_-]+"};
-constexpr Constraint kThingTypeName{"thingTypeName", 1, 128, ":_-", "[a-zA-Z0-9:_-]+"};
-constexpr Constraint kGroupName{"thingGroupName", 1, 128, ":_-", "[a-zA-Z0-9:_-]+"};
-constexpr Constraint kParentGroup{"parentGroup", 1, 128, ":_-", "[a-zA-Z0-9:_-]+"};
-constexpr Constraint kNamePrefix{"namePrefixFilter", 1, 128, ":_-", "[a-zA-Z0-9:_-]+"};
-constexpr Constraint kAttributeName{"attributeName", 1, 128, "_.,@/:#-", "[a-zA-Z0-9_.,@/:#-]+"};
-constexpr Constraint kAttributeValue{"attributeValue", 0, 800, "_.,@/:#=[]-",
-                                     "[a-zA-Z0-9_.,@/:#=\\[\\]-]*"};
+constexpr Constraint kThingName{"thingName", &kThingNameRule};
+constexpr Constraint kThingTypeName{"thingTypeName", &kThingTypeNameRule};
+constexpr Constraint kGroupName{"thingGroupName", &kThingGroupNameRule};
+constexpr Constraint kParentGroup{"parentGroup", &kThingGroupNameRule};
+constexpr Constraint kNamePrefix{"namePrefixFilter", &kThingNameRule};
+constexpr Constraint kAttributeName{"attributeName", &kAttributeNameRule};
+constexpr Constraint kAttributeValue{"attributeValue", &kAttributeValueRule};
 
 // Coral's wording for a request that fails the model's constraints, which AWS IoT returns as
 // InvalidRequestException.
@@ -67,33 +59,31 @@ RegistryError validationError(const QString &value, const QString &member, const
                               .arg(value, member, rule));
 }
 
-bool inCharset(const QString &value, const char *extraChars)
+// The rule's failure in Coral's wording (the length first, then the pattern), as AWS says it.
+QString constraintText(const IotNameRule &rule, IotNameViolation::Kind kind)
 {
-    const QLatin1String extra(extraChars);
-    return std::all_of(value.begin(), value.end(), [&extra](QChar c) {
-        const char16_t u = c.unicode();
-        return (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') ||
-               extra.contains(c);
-    });
+    switch (kind) {
+    case IotNameViolation::Kind::TooShort:
+        return QStringLiteral("Member must have length greater than or equal to %1")
+            .arg(rule.minLength);
+    case IotNameViolation::Kind::TooLong:
+        return QStringLiteral("Member must have length less than or equal to %1")
+            .arg(rule.maxLength);
+    case IotNameViolation::Kind::BadCharacter:
+        break;
+    }
+    return QStringLiteral("Member must satisfy regular expression pattern: ") +
+           QLatin1String(rule.pattern);
 }
 
 std::optional<RegistryError> validate(const QString &value, const Constraint &constraint,
                                       const QString &member = {})
 {
+    const auto broken = constraint.rule->violation(value);
+    if (!broken)
+        return std::nullopt;
     const QString at = member.isEmpty() ? QString::fromLatin1(constraint.member) : member;
-    if (value.size() < constraint.minLength)
-        return validationError(value, at,
-                               QStringLiteral("Member must have length greater than or equal to %1")
-                                   .arg(constraint.minLength));
-    if (value.size() > constraint.maxLength)
-        return validationError(value, at,
-                               QStringLiteral("Member must have length less than or equal to %1")
-                                   .arg(constraint.maxLength));
-    if (!inCharset(value, constraint.extraChars))
-        return validationError(value, at,
-                               QStringLiteral("Member must satisfy regular expression pattern: ") +
-                                   QLatin1String(constraint.pattern));
-    return std::nullopt;
+    return validationError(value, at, constraintText(*constraint.rule, broken->kind));
 }
 
 std::optional<RegistryError> readInt(const QMap<QString, QString> &query, const char *name, int min,
@@ -157,7 +147,7 @@ Result<std::optional<Attributes>, RegistryError> readAttributes(const QJsonValue
     const QString member = QStringLiteral("attributePayload.attributes");
     if (payload.isUndefined() || payload.isNull())
         return std::optional<Attributes>();
-    const QJsonValue attributes = payload.toObject().value(key("attributes"));
+    const QJsonValue attributes = payload.toObject().value(jsonKey("attributes"));
     if (!payload.isObject() || !(attributes.isObject() || attributes.isUndefined()))
         return fail(invalidRequest(member + QStringLiteral(" must be an object of strings")));
     if (attributes.isUndefined())
@@ -196,7 +186,7 @@ Result<PageRequest, RegistryError> readPage(const RegistryCall &call)
     PageRequest page;
     if (auto problem = readInt(call.query, "maxResults", 1, 250, page.maxResults))
         return fail(*problem);
-    const QString token = call.query.value(key("nextToken"));
+    const QString token = call.query.value(jsonKey("nextToken"));
     if (token.isEmpty())
         return page;
     const auto after = PageToken::decode(token);
@@ -219,11 +209,12 @@ QJsonObject listPage(const Map &items, const PageRequest &page, const char *memb
         if (!match(it->second))
             continue;
         if (out.size() == page.maxResults)
-            return QJsonObject{{key(member), out}, {key("nextToken"), PageToken::encode(last)}};
+            return QJsonObject{{jsonKey(member), out},
+                               {jsonKey("nextToken"), PageToken::encode(last)}};
         out.append(render(it->second));
         last = it->first;
     }
-    return QJsonObject{{key(member), out}};
+    return QJsonObject{{jsonKey(member), out}};
 }
 
 std::map<QString, QString> sortedSet(const QStringList &names)
@@ -270,14 +261,14 @@ Result<ThingFilter, RegistryError> readThingFilter(const QMap<QString, QString> 
 {
     ThingFilter filter;
     const auto text = [&query](const char *name) {
-        return query.value(key(name));
+        return query.value(jsonKey(name));
     };
     const std::pair<const Constraint *, std::optional<QString> *> members[] = {
         {&kAttributeName, &filter.attributeName},
         {&kAttributeValue, &filter.attributeValue},
         {&kThingTypeName, &filter.thingTypeName}};
     for (const auto &[constraint, out] : members) {
-        if (!query.contains(key(constraint->member)))
+        if (!query.contains(jsonKey(constraint->member)))
             continue;
         if (auto problem = validate(text(constraint->member), *constraint))
             return fail(*problem);
@@ -305,7 +296,7 @@ double seconds(qint64 ms)
 QJsonObject RegistryError::toJson() const
 {
     QJsonObject json = extra;
-    json.insert(key("message"), message);
+    json.insert(jsonKey("message"), message);
     return json;
 }
 
@@ -338,8 +329,8 @@ RegistryService::Reply RegistryService::describeThing(const RegistryCall &call)
         return fail(found.error());
     const ThingRecord &thing = *found.value();
     QJsonObject answer = thingSummary(thing);
-    answer.insert(key("defaultClientId"), thing.name);
-    answer.insert(key("thingId"), thing.id);
+    answer.insert(jsonKey("defaultClientId"), thing.name);
+    answer.insert(jsonKey("thingId"), thing.id);
     return answer;
 }
 
@@ -351,19 +342,20 @@ RegistryService::Reply RegistryService::createThing(const RegistryCall &call)
     const ThingRecord &thing = wanted.value();
     const ThingRecord *existing = m_store->thing(thing.name);
     const QString id = existing ? existing->id : thing.id;
-    const QJsonObject answer{{key("thingName"), thing.name},
-                             {key("thingArn"), thingArn(thing.name)},
-                             {key("thingId"), id}};
+    const QJsonObject answer{{jsonKey("thingName"), thing.name},
+                             {jsonKey("thingArn"), thingArn(thing.name)},
+                             {jsonKey("thingId"), id}};
     if (!existing)
         return saveThing(thing, answer);
     // "If this call is made multiple times using the same thing name and configuration, the
     // call will succeed" (CreateThing docs).
     if (existing->typeName == thing.typeName && existing->attributes == thing.attributes)
         return answer;
-    return fail(error(409, "ResourceAlreadyExistsException",
-                      QStringLiteral("Thing %1 already exists in account with different attributes")
-                          .arg(thing.name),
-                      {{key("resourceId"), id}, {key("resourceArn"), thingArn(thing.name)}}));
+    return fail(
+        error(409, "ResourceAlreadyExistsException",
+              QStringLiteral("Thing %1 already exists in account with different attributes")
+                  .arg(thing.name),
+              {{jsonKey("resourceId"), id}, {jsonKey("resourceArn"), thingArn(thing.name)}}));
 }
 
 Result<ThingRecord, RegistryError> RegistryService::thingFromCreate(const RegistryCall &call) const
@@ -379,11 +371,11 @@ Result<ThingRecord, RegistryError> RegistryService::thingFromCreate(const Regist
     if (auto problem = typeName ? checkThingType(*typeName) : std::nullopt)
         return fail(*problem);
     thing.typeName = typeName.value_or(QString());
-    const QString billingGroup = call.body.value(key("billingGroupName")).toString();
+    const QString billingGroup = call.body.value(jsonKey("billingGroupName")).toString();
     if (!billingGroup.isEmpty()) // the sandbox has no billing groups
         return fail(
             notFound(QStringLiteral("Billing group %1 cannot be found.").arg(billingGroup)));
-    const auto attributes = readAttributes(call.body.value(key("attributePayload")));
+    const auto attributes = readAttributes(call.body.value(jsonKey("attributePayload")));
     if (!attributes.ok())
         return fail(attributes.error());
     thing.attributes = withoutEmpty(attributes.value().value_or(Attributes()));
@@ -398,7 +390,7 @@ RegistryService::Reply RegistryService::updateThing(const RegistryCall &call)
     if (!found.ok())
         return fail(found.error());
     ThingRecord thing = *found.value();
-    const QJsonValue expected = call.body.value(key("expectedVersion"));
+    const QJsonValue expected = call.body.value(jsonKey("expectedVersion"));
     if (!expected.isUndefined() && !expected.isNull() && expected.toInteger(-1) != thing.version)
         return fail(error(409, "VersionConflictException",
                           QStringLiteral("The version for thing %1 does not match the expected "
@@ -416,7 +408,7 @@ std::optional<RegistryError> RegistryService::applyUpdate(ThingRecord &thing,
     std::optional<QString> typeName;
     if (auto problem = readString(body, kThingTypeName, typeName))
         return problem;
-    const bool removeType = body.value(key("removeThingType")).toBool();
+    const bool removeType = body.value(jsonKey("removeThingType")).toBool();
     if (typeName && removeType)
         return invalidRequest(QStringLiteral("Cannot specify both thingTypeName and "
                                              "removeThingType"));
@@ -424,11 +416,11 @@ std::optional<RegistryError> RegistryService::applyUpdate(ThingRecord &thing,
         return problem;
     if (typeName || removeType)
         thing.typeName = typeName.value_or(QString());
-    const QJsonValue payload = body.value(key("attributePayload"));
+    const QJsonValue payload = body.value(jsonKey("attributePayload"));
     const auto attributes = readAttributes(payload);
     if (!attributes.ok())
         return attributes.error();
-    if (attributes.value() && payload.toObject().value(key("merge")).toBool()) {
+    if (attributes.value() && payload.toObject().value(jsonKey("merge")).toBool()) {
         // "To remove an attribute, call UpdateThing with an empty attribute value."
         for (auto it = attributes.value()->begin(); it != attributes.value()->end(); ++it) {
             if (it.value().isEmpty())
@@ -468,7 +460,7 @@ RegistryService::Reply RegistryService::deleteThing(const RegistryCall &call)
 
 RegistryService::Reply RegistryService::describeEndpoint(const RegistryCall &call)
 {
-    const QString type = call.query.value(key("endpointType"));
+    const QString type = call.query.value(jsonKey("endpointType"));
     constexpr const char *known[] = {"iot:data", "iot:data-ats", "iot:credentialprovider",
                                      "iot:jobs"};
     const auto isKnown = [&type](const char *name) {
@@ -476,7 +468,7 @@ RegistryService::Reply RegistryService::describeEndpoint(const RegistryCall &cal
     };
     if (!type.isEmpty() && std::none_of(std::begin(known), std::end(known), isKnown))
         return fail(invalidRequest(QStringLiteral("Endpoint type %1 is not valid.").arg(type)));
-    return QJsonObject{{key("endpointAddress"), m_options.endpointAddress}};
+    return QJsonObject{{jsonKey("endpointAddress"), m_options.endpointAddress}};
 }
 
 // ---- thing types ---------------------------------------------------------------------------
@@ -487,10 +479,10 @@ RegistryService::Reply RegistryService::listThingTypes(const RegistryCall &call)
     if (!page.ok())
         return fail(page.error());
     std::optional<QString> only;
-    if (call.query.contains(key("thingTypeName"))) {
-        if (auto problem = validate(call.query.value(key("thingTypeName")), kThingTypeName))
+    if (call.query.contains(jsonKey("thingTypeName"))) {
+        if (auto problem = validate(call.query.value(jsonKey("thingTypeName")), kThingTypeName))
             return fail(*problem);
-        only = call.query.value(key("thingTypeName"));
+        only = call.query.value(jsonKey("thingTypeName"));
     }
     return listPage(
         m_store->thingTypes(), page.value(), "thingTypes",
@@ -506,7 +498,7 @@ RegistryService::Reply RegistryService::describeThingType(const RegistryCall &ca
     if (it == m_store->thingTypes().end())
         return fail(notFound(QStringLiteral("Thing Type %1 cannot be found.").arg(call.name)));
     QJsonObject answer = thingTypeJson(it->second);
-    answer.insert(key("thingTypeId"), it->second.id);
+    answer.insert(jsonKey("thingTypeId"), it->second.id);
     return answer;
 }
 
@@ -521,19 +513,19 @@ RegistryService::Reply RegistryService::createThingType(const RegistryCall &call
         const ThingTypeRecord &old = existing->second;
         if (old.description != type.description ||
             old.searchableAttributes != type.searchableAttributes)
-            return fail(error(
-                409, "ResourceAlreadyExistsException",
-                QStringLiteral("Thing Type %1 already exists with different "
-                               "properties")
-                    .arg(type.name),
-                {{key("resourceId"), old.id}, {key("resourceArn"), thingTypeArn(type.name)}}));
+            return fail(error(409, "ResourceAlreadyExistsException",
+                              QStringLiteral("Thing Type %1 already exists with different "
+                                             "properties")
+                                  .arg(type.name),
+                              {{jsonKey("resourceId"), old.id},
+                               {jsonKey("resourceArn"), thingTypeArn(type.name)}}));
         type = old;
     } else if (auto failure = m_store->putThingType(type)) {
         return fail(internalFailure(*failure));
     }
-    return QJsonObject{{key("thingTypeName"), type.name},
-                       {key("thingTypeArn"), thingTypeArn(type.name)},
-                       {key("thingTypeId"), type.id}};
+    return QJsonObject{{jsonKey("thingTypeName"), type.name},
+                       {jsonKey("thingTypeArn"), thingTypeArn(type.name)},
+                       {jsonKey("thingTypeId"), type.id}};
 }
 
 Result<ThingTypeRecord, RegistryError>
@@ -541,17 +533,17 @@ RegistryService::typeFromCreate(const RegistryCall &call) const
 {
     if (auto problem = validate(call.name, kThingTypeName))
         return fail(*problem);
-    const QJsonObject properties = call.body.value(key("thingTypeProperties")).toObject();
+    const QJsonObject properties = call.body.value(jsonKey("thingTypeProperties")).toObject();
     ThingTypeRecord type;
     type.name = call.name;
     type.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
     type.creationDate = nowMs();
-    type.description = properties.value(key("thingTypeDescription")).toString();
+    type.description = properties.value(jsonKey("thingTypeDescription")).toString();
     if (type.description.size() > 2028)
         return fail(
             validationError(type.description, QStringLiteral("thingTypeDescription"),
                             QStringLiteral("Member must have length less than or equal to 2028")));
-    for (const QJsonValue &name : properties.value(key("searchableAttributes")).toArray()) {
+    for (const QJsonValue &name : properties.value(jsonKey("searchableAttributes")).toArray()) {
         if (auto problem =
                 validate(name.toString(), kAttributeName, QStringLiteral("searchableAttributes")))
             return fail(*problem);
@@ -570,14 +562,15 @@ RegistryService::Reply RegistryService::listThingGroups(const RegistryCall &call
     const auto page = readPage(call);
     if (!page.ok())
         return fail(page.error());
-    const QString parent = call.query.value(key("parentGroup"));
-    const QString prefix = call.query.value(key("namePrefixFilter"));
+    const QString parent = call.query.value(jsonKey("parentGroup"));
+    const QString prefix = call.query.value(jsonKey("namePrefixFilter"));
     std::optional<bool> recursive;
-    if (auto problem =
-            call.query.contains(key("parentGroup")) ? validate(parent, kParentGroup) : std::nullopt)
+    if (auto problem = call.query.contains(jsonKey("parentGroup")) ? validate(parent, kParentGroup)
+                                                                   : std::nullopt)
         return fail(*problem);
-    if (auto problem = call.query.contains(key("namePrefixFilter")) ? validate(prefix, kNamePrefix)
-                                                                    : std::nullopt)
+    if (auto problem = call.query.contains(jsonKey("namePrefixFilter"))
+                           ? validate(prefix, kNamePrefix)
+                           : std::nullopt)
         return fail(*problem);
     if (auto problem = readBool(call.query, "recursive", recursive))
         return fail(*problem);
@@ -607,19 +600,19 @@ RegistryService::Reply RegistryService::createThingGroup(const RegistryCall &cal
         const ThingGroupRecord &old = existing->second;
         if (old.parent != group.parent || old.description != group.description ||
             old.attributes != group.attributes)
-            return fail(error(
-                409, "ResourceAlreadyExistsException",
-                QStringLiteral("Thing Group %1 already exists with different "
-                               "properties")
-                    .arg(group.name),
-                {{key("resourceId"), old.id}, {key("resourceArn"), thingGroupArn(group.name)}}));
+            return fail(error(409, "ResourceAlreadyExistsException",
+                              QStringLiteral("Thing Group %1 already exists with different "
+                                             "properties")
+                                  .arg(group.name),
+                              {{jsonKey("resourceId"), old.id},
+                               {jsonKey("resourceArn"), thingGroupArn(group.name)}}));
         group = old;
     } else if (auto failure = m_store->putThingGroup(group)) {
         return fail(internalFailure(*failure));
     }
-    return QJsonObject{{key("thingGroupName"), group.name},
-                       {key("thingGroupArn"), thingGroupArn(group.name)},
-                       {key("thingGroupId"), group.id}};
+    return QJsonObject{{jsonKey("thingGroupName"), group.name},
+                       {jsonKey("thingGroupArn"), thingGroupArn(group.name)},
+                       {jsonKey("thingGroupId"), group.id}};
 }
 
 Result<ThingGroupRecord, RegistryError>
@@ -632,15 +625,15 @@ RegistryService::groupFromCreate(const RegistryCall &call) const
         return fail(*problem);
     if (parent && !m_store->thingGroups().count(*parent))
         return fail(invalidRequest(QStringLiteral("Parent group %1 does not exist").arg(*parent)));
-    const QJsonObject properties = call.body.value(key("thingGroupProperties")).toObject();
-    const auto attributes = readAttributes(properties.value(key("attributePayload")));
+    const QJsonObject properties = call.body.value(jsonKey("thingGroupProperties")).toObject();
+    const auto attributes = readAttributes(properties.value(jsonKey("attributePayload")));
     if (!attributes.ok())
         return fail(attributes.error());
     ThingGroupRecord group;
     group.name = call.name;
     group.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
     group.parent = parent.value_or(QString());
-    group.description = properties.value(key("thingGroupDescription")).toString();
+    group.description = properties.value(jsonKey("thingGroupDescription")).toString();
     group.attributes = withoutEmpty(attributes.value().value_or(Attributes()));
     group.creationDate = nowMs();
     return group;
@@ -649,8 +642,8 @@ RegistryService::groupFromCreate(const RegistryCall &call) const
 RegistryService::Reply RegistryService::addThingToThingGroup(const RegistryCall &call)
 {
     const auto nameOf = [&call](const char *nameKey, const char *arnKey) {
-        const QString name = call.body.value(key(nameKey)).toString();
-        return name.isEmpty() ? nameFromArn(call.body.value(key(arnKey)).toString()) : name;
+        const QString name = call.body.value(jsonKey(nameKey)).toString();
+        return name.isEmpty() ? nameFromArn(call.body.value(jsonKey(arnKey)).toString()) : name;
     };
     const QString groupName = nameOf("thingGroupName", "thingGroupArn");
     const QString thingName = nameOf("thingName", "thingArn");
@@ -785,34 +778,35 @@ QJsonObject RegistryService::thingSummary(const ThingRecord &thing) const
     QJsonObject attributes;
     for (auto it = thing.attributes.begin(); it != thing.attributes.end(); ++it)
         attributes.insert(it.key(), it.value());
-    QJsonObject summary{{key("thingName"), thing.name},
-                        {key("thingArn"), thingArn(thing.name)},
-                        {key("attributes"), attributes},
-                        {key("version"), thing.version}};
+    QJsonObject summary{{jsonKey("thingName"), thing.name},
+                        {jsonKey("thingArn"), thingArn(thing.name)},
+                        {jsonKey("attributes"), attributes},
+                        {jsonKey("version"), thing.version}};
     if (!thing.typeName.isEmpty())
-        summary.insert(key("thingTypeName"), thing.typeName);
+        summary.insert(jsonKey("thingTypeName"), thing.typeName);
     return summary;
 }
 
 QJsonObject RegistryService::thingTypeJson(const ThingTypeRecord &type) const
 {
     QJsonObject properties{
-        {key("searchableAttributes"), QJsonArray::fromStringList(type.searchableAttributes)}};
+        {jsonKey("searchableAttributes"), QJsonArray::fromStringList(type.searchableAttributes)}};
     if (!type.description.isEmpty())
-        properties.insert(key("thingTypeDescription"), type.description);
-    QJsonObject metadata{{key("deprecated"), type.deprecated},
-                         {key("creationDate"), seconds(type.creationDate)}};
+        properties.insert(jsonKey("thingTypeDescription"), type.description);
+    QJsonObject metadata{{jsonKey("deprecated"), type.deprecated},
+                         {jsonKey("creationDate"), seconds(type.creationDate)}};
     if (type.deprecated)
-        metadata.insert(key("deprecationDate"), seconds(type.deprecationDate));
-    return QJsonObject{{key("thingTypeName"), type.name},
-                       {key("thingTypeArn"), thingTypeArn(type.name)},
-                       {key("thingTypeProperties"), properties},
-                       {key("thingTypeMetadata"), metadata}};
+        metadata.insert(jsonKey("deprecationDate"), seconds(type.deprecationDate));
+    return QJsonObject{{jsonKey("thingTypeName"), type.name},
+                       {jsonKey("thingTypeArn"), thingTypeArn(type.name)},
+                       {jsonKey("thingTypeProperties"), properties},
+                       {jsonKey("thingTypeMetadata"), metadata}};
 }
 
 QJsonObject RegistryService::groupSummary(const QString &groupName) const
 {
-    return QJsonObject{{key("groupName"), groupName}, {key("groupArn"), thingGroupArn(groupName)}};
+    return QJsonObject{{jsonKey("groupName"), groupName},
+                       {jsonKey("groupArn"), thingGroupArn(groupName)}};
 }
 
 QString RegistryService::thingArn(const QString &thingName) const

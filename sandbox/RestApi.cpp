@@ -1,5 +1,7 @@
 #include "RestApi.h"
 
+#include "JsonKey.h"
+
 #include <QJsonDocument>
 #include <QLocale>
 #include <QLoggingCategory>
@@ -16,11 +18,6 @@ namespace {
 // The suffix AWS IoT's control plane puts after the code in x-amzn-ErrorType; every SDK cuts
 // the header at ':' (aws-iot.md §4 "Parsing an error response"), so clients see the code.
 constexpr const char *kCoralSuffix = ":http://internal.amazon.com/coral/com.amazonaws.iot/";
-
-QString key(const char *name)
-{
-    return QString::fromLatin1(name);
-}
 
 QList<QByteArray> pathSegments(const QByteArray &path)
 {
@@ -61,16 +58,16 @@ QByteArray httpDate(const QDateTime &time)
 
 std::optional<int> parseInt(const QMap<QString, QString> &query, const char *name, int fallback)
 {
-    if (!query.contains(key(name)))
+    if (!query.contains(jsonKey(name)))
         return fallback;
     bool ok = false;
-    const int value = query.value(key(name)).toInt(&ok);
+    const int value = query.value(jsonKey(name)).toInt(&ok);
     return ok ? std::optional<int>(value) : std::nullopt;
 }
 
 std::optional<bool> parseBool(const QMap<QString, QString> &query, const char *name)
 {
-    const QString value = query.value(key(name), QStringLiteral("false")).toLower();
+    const QString value = query.value(jsonKey(name), QStringLiteral("false")).toLower();
     if (value != QLatin1String("true") && value != QLatin1String("false"))
         return std::nullopt;
     return value == QLatin1String("true");
@@ -261,9 +258,9 @@ HttpResponse RestApi::unrouted(const HttpRequest &request, std::optional<ApiPlan
                                         "supported."));
     return json(
         404,
-        QJsonObject{{key("message"), QStringLiteral("No operation of the sandbox matches %1 %2")
-                                         .arg(QString::fromLatin1(request.method),
-                                              QString::fromUtf8(request.path()))}},
+        QJsonObject{{jsonKey("message"), QStringLiteral("No operation of the sandbox matches %1 %2")
+                                             .arg(QString::fromLatin1(request.method),
+                                                  QString::fromUtf8(request.path()))}},
         "UnknownOperationException");
 }
 
@@ -289,16 +286,16 @@ bool RestApi::shouldThrottle()
 
 HttpResponse RestApi::getShadow(const RouteCall &call)
 {
-    const QString name = call.query.value(key("name"));
-    if (call.query.contains(key("name")) && name.isEmpty())
+    const QString name = call.query.value(jsonKey("name"));
+    if (call.query.contains(jsonKey("name")) && name.isEmpty())
         return shadowResponse(fail(ShadowError{400, QStringLiteral("Invalid shadow name"), {}}));
     return shadowResponse(m_shadows->getShadow(call.params.value(0), name));
 }
 
 HttpResponse RestApi::updateShadow(const RouteCall &call)
 {
-    const QString name = call.query.value(key("name"));
-    if (call.query.contains(key("name")) && name.isEmpty())
+    const QString name = call.query.value(jsonKey("name"));
+    if (call.query.contains(jsonKey("name")) && name.isEmpty())
         return shadowResponse(fail(ShadowError{400, QStringLiteral("Invalid shadow name"), {}}));
     if (call.request.body.size() > ShadowService::kMaxPublishBytes)
         return shadowResponse(fail(ShadowError::payloadTooLarge()));
@@ -307,8 +304,8 @@ HttpResponse RestApi::updateShadow(const RouteCall &call)
 
 HttpResponse RestApi::deleteShadow(const RouteCall &call)
 {
-    const QString name = call.query.value(key("name"));
-    if (call.query.contains(key("name")) && name.isEmpty())
+    const QString name = call.query.value(jsonKey("name"));
+    if (call.query.contains(jsonKey("name")) && name.isEmpty())
         return shadowResponse(fail(ShadowError{400, QStringLiteral("Invalid shadow name"), {}}));
     return shadowResponse(m_shadows->deleteShadow(call.params.value(0), name));
 }
@@ -316,11 +313,11 @@ HttpResponse RestApi::deleteShadow(const RouteCall &call)
 HttpResponse RestApi::listNamedShadows(const RouteCall &call)
 {
     const auto pageSize = parseInt(call.query, "pageSize", 0);
-    if (!pageSize || (call.query.contains(key("pageSize")) && *pageSize < 1))
+    if (!pageSize || (call.query.contains(jsonKey("pageSize")) && *pageSize < 1))
         return shadowResponse(
             fail(ShadowError{400, QStringLiteral("pageSize must be between 1 and 100"), {}}));
     return shadowResponse(m_shadows->listNamedShadows(
-        call.params.value(0), call.query.value(key("nextToken")), *pageSize));
+        call.params.value(0), call.query.value(jsonKey("nextToken")), *pageSize));
 }
 
 HttpResponse RestApi::publish(const RouteCall &call)
@@ -332,8 +329,8 @@ HttpResponse RestApi::publish(const RouteCall &call)
                          QStringLiteral("qos must be 0 or 1 and retain true or false"));
     if (auto error = m_shadows->publish(call.params.value(0), call.request.body, *qos, *retain))
         return dataError(error->code, error->awsErrorType(), error->message);
-    return json(200, QJsonObject{{key("message"), QStringLiteral("OK")},
-                                 {key("traceId"), QString::fromLatin1(newRequestId())}});
+    return json(200, QJsonObject{{jsonKey("message"), QStringLiteral("OK")},
+                                 {jsonKey("traceId"), QString::fromLatin1(newRequestId())}});
 }
 
 // ---- responses -----------------------------------------------------------------------------
@@ -354,12 +351,12 @@ HttpResponse RestApi::controlError(const RegistryError &error) const
 
 HttpResponse RestApi::dataError(int status, const QString &code, const QString &message) const
 {
-    return json(status, QJsonObject{{key("message"), message}}, code.toLatin1());
+    return json(status, QJsonObject{{jsonKey("message"), message}}, code.toLatin1());
 }
 
 HttpResponse RestApi::authError(const AuthFailure &failure) const
 {
-    return json(failure.httpStatus, QJsonObject{{key("message"), failure.message}},
+    return json(failure.httpStatus, QJsonObject{{jsonKey("message"), failure.message}},
                 failure.code.toLatin1());
 }
 

@@ -1,7 +1,10 @@
 #include "ShadowService.h"
 
+#include "JsonKey.h"
 #include "PageToken.h"
 #include "StateStore.h"
+#include "iot/IotNameRule.h"
+#include "iot/ShadowJson.h"
 #include "iot/ShadowUpdate.h"
 
 #include <QJsonArray>
@@ -20,37 +23,10 @@ namespace {
 
 constexpr int kMaxTopicBytes = 256;
 constexpr int kMaxTopicSlashes = 7;
-constexpr int kMaxThingName = 128;
-constexpr int kMaxShadowName = 64;
-
-QString key(const char *name)
-{
-    return QString::fromLatin1(name);
-}
 
 ShadowError badRequest(const QString &message)
 {
     return ShadowError{400, message, QString()};
-}
-
-bool isNameChar(QChar c, bool allowDollar)
-{
-    const char16_t u = c.unicode();
-    return (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') || u == ':' ||
-           u == '_' || u == '-' || (allowDollar && u == '$');
-}
-
-// thingName [a-zA-Z0-9:_-]{1,128}; shadow name [$a-zA-Z0-9:_-]{1,64} (aws-iot.md §4).
-bool isValidName(const QString &name, int maxLength, bool allowDollar)
-{
-    return !name.isEmpty() && name.size() <= maxLength &&
-           std::all_of(name.begin(), name.end(),
-                       [allowDollar](QChar c) { return isNameChar(c, allowDollar); });
-}
-
-QByteArray compact(const QJsonObject &object)
-{
-    return QJsonDocument(object).toJson(QJsonDocument::Compact);
 }
 
 // Topic levels are counted without the Basic Ingest prefix "$aws/rules/<rule>/" (§6).
@@ -153,9 +129,9 @@ ShadowReply ShadowService::listNamedShadows(const QString &thing, const QString 
     QJsonArray results;
     for (; it != names.end() && results.size() < size; ++it)
         results.append(*it);
-    QJsonObject answer{{key("results"), results}, {key("timestamp"), now()}};
+    QJsonObject answer{{jsonKey("results"), results}, {jsonKey("timestamp"), now()}};
     if (it != names.end())
-        answer.insert(key("nextToken"), PageToken::encode(results.last().toString()));
+        answer.insert(jsonKey("nextToken"), PageToken::encode(results.last().toString()));
     return answer;
 }
 
@@ -180,15 +156,15 @@ QString ShadowService::topicPrefix(const QString &thing, const QString &shadowNa
 
 QString ShadowService::clientTokenOf(const QByteArray &payload)
 {
-    return QJsonDocument::fromJson(payload).object().value(key("clientToken")).toString();
+    return QJsonDocument::fromJson(payload).object().value(jsonKey("clientToken")).toString();
 }
 
 std::optional<ShadowError> ShadowService::checkNames(const QString &thing,
                                                      const QString &shadowName) const
 {
-    if (!isValidName(thing, kMaxThingName, false))
+    if (kThingNameRule.violation(thing))
         return badRequest(QStringLiteral("Invalid thing name"));
-    if (!shadowName.isEmpty() && !isValidName(shadowName, kMaxShadowName, true))
+    if (!shadowName.isEmpty() && kShadowNameRule.violation(shadowName))
         return badRequest(QStringLiteral("Invalid shadow name"));
     return std::nullopt;
 }
@@ -210,10 +186,10 @@ void ShadowService::announceUpdate(const QString &prefix, const ShadowDocument &
 {
     QList<std::pair<QString, QByteArray>> messages;
     if (const auto delta = current.deltaMessage(timestamp, clientToken))
-        messages.append({prefix + QStringLiteral("/update/delta"), compact(*delta)});
-    messages.append(
-        {prefix + QStringLiteral("/update/documents"),
-         compact(ShadowDocument::documentsMessage(previous, current, timestamp, clientToken))});
+        messages.append({prefix + QStringLiteral("/update/delta"), ShadowJson::compact(*delta)});
+    messages.append({prefix + QStringLiteral("/update/documents"),
+                     ShadowJson::compact(ShadowDocument::documentsMessage(
+                         previous, current, timestamp, clientToken))});
     QMetaObject::invokeMethod(
         this,
         [this, messages] {

@@ -2,10 +2,11 @@
 
 #include "Logging.h"
 #include "ShadowService.h"
+#include "iot/ShadowJson.h"
 #include "mqtt/MqttConnection.h"
 
 #include <QDateTime>
-#include <QJsonDocument>
+#include <QJsonObject>
 
 namespace thingdeck {
 
@@ -36,11 +37,6 @@ ShadowRequest parseTopic(const QString &topic)
     if (prefix && levels.size() == 7 && levels[4] == QLatin1String("name"))
         return {levels[2], levels[5], levels[6]};
     return {};
-}
-
-QByteArray compact(const QJsonObject &object)
-{
-    return QJsonDocument(object).toJson(QJsonDocument::Compact);
 }
 
 } // namespace
@@ -89,10 +85,10 @@ void ShadowTopicService::handle(const MqttMessage &message)
     ++m_handled;
     const QString base = message.topic;
     if (reply.ok())
-        send(base + QStringLiteral("/accepted"), compact(reply.value()));
+        send(base + QStringLiteral("/accepted"), ShadowJson::compact(reply.value()));
     else
         send(base + QStringLiteral("/rejected"),
-             compact(reply.error().toJson(QDateTime::currentSecsSinceEpoch())));
+             ShadowJson::compact(reply.error().toJson(QDateTime::currentSecsSinceEpoch())));
 }
 
 void ShadowTopicService::send(const QString &topic, const QByteArray &payload, int qos, bool retain)

@@ -1,6 +1,7 @@
 #include "SsoService.h"
 
 #include "CredentialStore.h"
+#include "JsonKey.h"
 #include "StsService.h"
 
 #include <QJsonDocument>
@@ -8,15 +9,6 @@
 #include <QUuid>
 
 namespace thingdeck {
-
-namespace {
-
-QString key(const char *name)
-{
-    return QString::fromLatin1(name);
-}
-
-} // namespace
 
 SsoService::SsoService(CredentialStore *store, Options options)
     : m_store(store)
@@ -48,53 +40,54 @@ HttpResponse SsoService::getRoleCredentials(const HttpRequest &request)
     const QString token = QString::fromUtf8(request.header("x-amz-sso_bearer_token"));
     const auto expiry = m_store->ssoAccessTokenExpiry(token);
     if (!expiry || *expiry <= QDateTime::currentDateTimeUtc())
-        return json(401, {{key("message"), QStringLiteral("Session token not found or invalid")}},
+        return json(401,
+                    {{jsonKey("message"), QStringLiteral("Session token not found or invalid")}},
                     "UnauthorizedException");
     const QUrlQuery query(QString::fromUtf8(request.query()));
-    const QString accountId = query.queryItemValue(key("account_id"), QUrl::FullyDecoded);
-    const QString roleName = query.queryItemValue(key("role_name"), QUrl::FullyDecoded);
+    const QString accountId = query.queryItemValue(jsonKey("account_id"), QUrl::FullyDecoded);
+    const QString roleName = query.queryItemValue(jsonKey("role_name"), QUrl::FullyDecoded);
     if (accountId.isEmpty() || roleName.isEmpty())
         return json(400,
-                    {{key("message"), QStringLiteral("account_id and role_name are required")}},
+                    {{jsonKey("message"), QStringLiteral("account_id and role_name are required")}},
                     "InvalidRequestException");
     const SandboxRole *role = m_store->roleByName(roleName);
     if (accountId != m_options.accountId || !role || role->webIdentity)
-        return json(403, {{key("message"), QStringLiteral("No access")}}, "ForbiddenException");
+        return json(403, {{jsonKey("message"), QStringLiteral("No access")}}, "ForbiddenException");
     // Role credentials end with the token that got them at the latest.
     const qint64 left = QDateTime::currentDateTimeUtc().secsTo(*expiry);
     const IssuedCredentials issued =
         m_store->issue(*role, m_options.sessionName, int(std::max<qint64>(1, left)));
-    return json(200,
-                {{key("roleCredentials"),
-                  QJsonObject{{key("accessKeyId"), issued.keys.accessKeyId},
-                              {key("secretAccessKey"), issued.keys.secretAccessKey},
-                              {key("sessionToken"), issued.keys.sessionToken},
-                              {key("expiration"), issued.keys.expiration.toMSecsSinceEpoch()}}}});
+    return json(
+        200, {{jsonKey("roleCredentials"),
+               QJsonObject{{jsonKey("accessKeyId"), issued.keys.accessKeyId},
+                           {jsonKey("secretAccessKey"), issued.keys.secretAccessKey},
+                           {jsonKey("sessionToken"), issued.keys.sessionToken},
+                           {jsonKey("expiration"), issued.keys.expiration.toMSecsSinceEpoch()}}}});
 }
 
 HttpResponse SsoService::createToken(const HttpRequest &request)
 {
     const QJsonObject body = QJsonDocument::fromJson(request.body).object();
-    const QString grantType = body.value(key("grantType")).toString();
-    if (grantType.isEmpty() || body.value(key("clientId")).toString().isEmpty())
+    const QString grantType = body.value(jsonKey("grantType")).toString();
+    if (grantType.isEmpty() || body.value(jsonKey("clientId")).toString().isEmpty())
         return oidcError(400, "InvalidRequestException", "invalid_request",
                          QStringLiteral("grantType, clientId and clientSecret are required"));
-    if (body.value(key("clientId")).toString() != m_store->ssoClientId() ||
-        body.value(key("clientSecret")).toString() != m_store->ssoClientSecret())
+    if (body.value(jsonKey("clientId")).toString() != m_store->ssoClientId() ||
+        body.value(jsonKey("clientSecret")).toString() != m_store->ssoClientSecret())
         return oidcError(401, "InvalidClientException", "invalid_client",
                          QStringLiteral("Invalid client provided"));
     if (grantType != QLatin1String("refresh_token"))
         return oidcError(400, "UnsupportedGrantTypeException", "unsupported_grant_type",
                          QStringLiteral("The sandbox only supports the refresh_token grant; "
                                         "its token cache file is written for you"));
-    if (!m_store->isRefreshToken(body.value(key("refreshToken")).toString()))
+    if (!m_store->isRefreshToken(body.value(jsonKey("refreshToken")).toString()))
         return oidcError(400, "InvalidGrantException", "invalid_grant",
                          QStringLiteral("Invalid refresh token provided"));
     const int seconds = tokenSeconds();
-    return json(200, {{key("accessToken"), m_store->issueSsoAccessToken(seconds)},
-                      {key("tokenType"), key("Bearer")},
-                      {key("expiresIn"), seconds},
-                      {key("refreshToken"), m_store->issueRefreshToken()}});
+    return json(200, {{jsonKey("accessToken"), m_store->issueSsoAccessToken(seconds)},
+                      {jsonKey("tokenType"), jsonKey("Bearer")},
+                      {jsonKey("expiresIn"), seconds},
+                      {jsonKey("refreshToken"), m_store->issueRefreshToken()}});
 }
 
 HttpResponse SsoService::json(int status, const QJsonObject &body, const QByteArray &errorType)
@@ -113,7 +106,8 @@ HttpResponse SsoService::json(int status, const QJsonObject &body, const QByteAr
 HttpResponse SsoService::oidcError(int status, const char *type, const char *error,
                                    const QString &description)
 {
-    return json(status, {{key("error"), key(error)}, {key("error_description"), description}},
+    return json(status,
+                {{jsonKey("error"), jsonKey(error)}, {jsonKey("error_description"), description}},
                 type);
 }
 

@@ -1,5 +1,7 @@
 #include "StateStore.h"
 
+#include "JsonKey.h"
+
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -20,11 +22,6 @@ namespace {
 
 // No file of ours comes near this; anything bigger is not ours and is not read into memory.
 constexpr qint64 kMaxFileBytes = 4 * 1024 * 1024;
-
-QString key(const char *name)
-{
-    return QString::fromLatin1(name);
-}
 
 QString folderOf(const ThingRecord &)
 {
@@ -98,27 +95,27 @@ bool isCount(const QJsonValue &value)
 
 QJsonObject toJson(const ThingRecord &thing)
 {
-    return QJsonObject{{key("thingName"), thing.name},
-                       {key("thingId"), thing.id},
-                       {key("thingTypeName"), thing.typeName},
-                       {key("attributes"), mapToJson(thing.attributes)},
-                       {key("version"), thing.version},
-                       {key("groups"), QJsonArray::fromStringList(thing.groups)},
-                       {key("principals"), QJsonArray::fromStringList(thing.principals)}};
+    return QJsonObject{{jsonKey("thingName"), thing.name},
+                       {jsonKey("thingId"), thing.id},
+                       {jsonKey("thingTypeName"), thing.typeName},
+                       {jsonKey("attributes"), mapToJson(thing.attributes)},
+                       {jsonKey("version"), thing.version},
+                       {jsonKey("groups"), QJsonArray::fromStringList(thing.groups)},
+                       {jsonKey("principals"), QJsonArray::fromStringList(thing.principals)}};
 }
 
 std::optional<QString> fromJson(const QJsonObject &json, ThingRecord &thing)
 {
-    thing.name = json.value(key("thingName")).toString();
-    thing.id = json.value(key("thingId")).toString();
-    thing.typeName = json.value(key("thingTypeName")).toString();
-    if (!isCount(json.value(key("version"))))
+    thing.name = json.value(jsonKey("thingName")).toString();
+    thing.id = json.value(jsonKey("thingId")).toString();
+    thing.typeName = json.value(jsonKey("thingTypeName")).toString();
+    if (!isCount(json.value(jsonKey("version"))))
         return QStringLiteral("\"version\" must be a whole number");
-    thing.version = json.value(key("version")).toInteger();
-    if (!mapFromJson(json.value(key("attributes")), thing.attributes))
+    thing.version = json.value(jsonKey("version")).toInteger();
+    if (!mapFromJson(json.value(jsonKey("attributes")), thing.attributes))
         return QStringLiteral("\"attributes\" must map names to strings");
-    if (!listFromJson(json.value(key("groups")), thing.groups) ||
-        !listFromJson(json.value(key("principals")), thing.principals))
+    if (!listFromJson(json.value(jsonKey("groups")), thing.groups) ||
+        !listFromJson(json.value(jsonKey("principals")), thing.principals))
         return QStringLiteral("\"groups\" and \"principals\" must be lists of strings");
     return std::nullopt;
 }
@@ -126,48 +123,48 @@ std::optional<QString> fromJson(const QJsonObject &json, ThingRecord &thing)
 QJsonObject toJson(const ThingTypeRecord &type)
 {
     return QJsonObject{
-        {key("thingTypeName"), type.name},
-        {key("thingTypeId"), type.id},
-        {key("description"), type.description},
-        {key("searchableAttributes"), QJsonArray::fromStringList(type.searchableAttributes)},
-        {key("deprecated"), type.deprecated},
-        {key("deprecationDate"), type.deprecationDate},
-        {key("creationDate"), type.creationDate}};
+        {jsonKey("thingTypeName"), type.name},
+        {jsonKey("thingTypeId"), type.id},
+        {jsonKey("description"), type.description},
+        {jsonKey("searchableAttributes"), QJsonArray::fromStringList(type.searchableAttributes)},
+        {jsonKey("deprecated"), type.deprecated},
+        {jsonKey("deprecationDate"), type.deprecationDate},
+        {jsonKey("creationDate"), type.creationDate}};
 }
 
 std::optional<QString> fromJson(const QJsonObject &json, ThingTypeRecord &type)
 {
-    type.name = json.value(key("thingTypeName")).toString();
-    type.id = json.value(key("thingTypeId")).toString();
-    type.description = json.value(key("description")).toString();
-    type.deprecated = json.value(key("deprecated")).toBool();
-    type.deprecationDate = json.value(key("deprecationDate")).toInteger();
-    type.creationDate = json.value(key("creationDate")).toInteger();
-    if (!listFromJson(json.value(key("searchableAttributes")), type.searchableAttributes))
+    type.name = json.value(jsonKey("thingTypeName")).toString();
+    type.id = json.value(jsonKey("thingTypeId")).toString();
+    type.description = json.value(jsonKey("description")).toString();
+    type.deprecated = json.value(jsonKey("deprecated")).toBool();
+    type.deprecationDate = json.value(jsonKey("deprecationDate")).toInteger();
+    type.creationDate = json.value(jsonKey("creationDate")).toInteger();
+    if (!listFromJson(json.value(jsonKey("searchableAttributes")), type.searchableAttributes))
         return QStringLiteral("\"searchableAttributes\" must be a list of strings");
     return std::nullopt;
 }
 
 QJsonObject toJson(const ThingGroupRecord &group)
 {
-    return QJsonObject{{key("thingGroupName"), group.name},
-                       {key("thingGroupId"), group.id},
-                       {key("parentGroupName"), group.parent},
-                       {key("description"), group.description},
-                       {key("attributes"), mapToJson(group.attributes)},
-                       {key("version"), group.version},
-                       {key("creationDate"), group.creationDate}};
+    return QJsonObject{{jsonKey("thingGroupName"), group.name},
+                       {jsonKey("thingGroupId"), group.id},
+                       {jsonKey("parentGroupName"), group.parent},
+                       {jsonKey("description"), group.description},
+                       {jsonKey("attributes"), mapToJson(group.attributes)},
+                       {jsonKey("version"), group.version},
+                       {jsonKey("creationDate"), group.creationDate}};
 }
 
 std::optional<QString> fromJson(const QJsonObject &json, ThingGroupRecord &group)
 {
-    group.name = json.value(key("thingGroupName")).toString();
-    group.id = json.value(key("thingGroupId")).toString();
-    group.parent = json.value(key("parentGroupName")).toString();
-    group.description = json.value(key("description")).toString();
-    group.version = json.value(key("version")).toInteger(1);
-    group.creationDate = json.value(key("creationDate")).toInteger();
-    if (!mapFromJson(json.value(key("attributes")), group.attributes))
+    group.name = json.value(jsonKey("thingGroupName")).toString();
+    group.id = json.value(jsonKey("thingGroupId")).toString();
+    group.parent = json.value(jsonKey("parentGroupName")).toString();
+    group.description = json.value(jsonKey("description")).toString();
+    group.version = json.value(jsonKey("version")).toInteger(1);
+    group.creationDate = json.value(jsonKey("creationDate")).toInteger();
+    if (!mapFromJson(json.value(jsonKey("attributes")), group.attributes))
         return QStringLiteral("\"attributes\" must map names to strings");
     return std::nullopt;
 }

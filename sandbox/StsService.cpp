@@ -1,6 +1,7 @@
 #include "StsService.h"
 
 #include "CredentialStore.h"
+#include "JsonKey.h"
 #include "RequestAuthenticator.h"
 #include "Totp.h"
 
@@ -21,11 +22,6 @@ constexpr int kDefaultSeconds = 3600;
 constexpr int kMinSeconds = 900;
 constexpr int kMaxSeconds = 43200;
 constexpr int kChainedMaxSeconds = 3600;
-
-QString key(const char *name)
-{
-    return QString::fromLatin1(name);
-}
 
 // application/x-www-form-urlencoded as botocore writes it: '+' is a space, the rest %XX.
 QMap<QString, QString> parseForm(QByteArray form)
@@ -55,7 +51,7 @@ StsError validation(const QStringList &problems)
         problems.size() == 1
             ? QStringLiteral("1 validation error detected: ")
             : QStringLiteral("%1 validation errors detected: ").arg(problems.size());
-    return StsError{400, key("ValidationError"), count + problems.join(QStringLiteral("; "))};
+    return StsError{400, jsonKey("ValidationError"), count + problems.join(QStringLiteral("; "))};
 }
 
 QString constraint(const QString &value, const char *member, const QString &rule)
@@ -68,13 +64,13 @@ QString constraint(const QString &value, const char *member, const QString &rule
 void checkString(const QMap<QString, QString> &params, const char *name, const char *member,
                  int minLength, int maxLength, const QString &pattern, QStringList &problems)
 {
-    if (!params.contains(key(name))) {
+    if (!params.contains(jsonKey(name))) {
         problems.append(QStringLiteral("Value null at '%1' failed to satisfy constraint: Member "
                                        "must not be null")
                             .arg(QLatin1String(member)));
         return;
     }
-    const QString value = params.value(key(name));
+    const QString value = params.value(jsonKey(name));
     if (value.size() < minLength)
         problems.append(
             constraint(value, member,
@@ -100,11 +96,11 @@ QStringList checkRoleParams(const QMap<QString, QString> &params)
 
 void writeCredentials(QXmlStreamWriter &xml, const IssuedCredentials &issued)
 {
-    xml.writeStartElement(key("Credentials"));
-    xml.writeTextElement(key("AccessKeyId"), issued.keys.accessKeyId);
-    xml.writeTextElement(key("SecretAccessKey"), issued.keys.secretAccessKey);
-    xml.writeTextElement(key("SessionToken"), issued.keys.sessionToken);
-    xml.writeTextElement(key("Expiration"), iso8601(issued.keys.expiration));
+    xml.writeStartElement(jsonKey("Credentials"));
+    xml.writeTextElement(jsonKey("AccessKeyId"), issued.keys.accessKeyId);
+    xml.writeTextElement(jsonKey("SecretAccessKey"), issued.keys.secretAccessKey);
+    xml.writeTextElement(jsonKey("SessionToken"), issued.keys.sessionToken);
+    xml.writeTextElement(jsonKey("Expiration"), iso8601(issued.keys.expiration));
     xml.writeEndElement();
 }
 
@@ -131,8 +127,8 @@ HttpResponse resultResponse(const QString &action,
     xml.writeStartElement(action + QStringLiteral("Result"));
     writeResult(xml);
     xml.writeEndElement();
-    xml.writeStartElement(key("ResponseMetadata"));
-    xml.writeTextElement(key("RequestId"), QString::fromLatin1(requestId));
+    xml.writeStartElement(jsonKey("ResponseMetadata"));
+    xml.writeTextElement(jsonKey("RequestId"), QString::fromLatin1(requestId));
     xml.writeEndElement();
     xml.writeEndElement();
     return xmlResponse(200, body, requestId);
@@ -143,15 +139,15 @@ StsError stsAuthError(const AuthFailure &failure)
 {
     const QString &code = failure.code;
     if (code == QLatin1String("MissingAuthenticationTokenException"))
-        return {403, key("MissingAuthenticationToken"),
+        return {403, jsonKey("MissingAuthenticationToken"),
                 QStringLiteral("Request is missing Authentication Token")};
     if (code == QLatin1String("UnrecognizedClientException"))
-        return {403, key("InvalidClientTokenId"), failure.message};
+        return {403, jsonKey("InvalidClientTokenId"), failure.message};
     if (code == QLatin1String("ExpiredTokenException"))
-        return {403, key("ExpiredToken"), failure.message};
+        return {403, jsonKey("ExpiredToken"), failure.message};
     if (code == QLatin1String("IncompleteSignatureException"))
-        return {400, key("IncompleteSignature"), failure.message};
-    return {403, key("SignatureDoesNotMatch"), failure.message};
+        return {400, jsonKey("IncompleteSignature"), failure.message};
+    return {403, jsonKey("SignatureDoesNotMatch"), failure.message};
 }
 
 } // namespace
@@ -186,9 +182,9 @@ QString StsService::userArn() const
 HttpResponse StsService::respond(const HttpRequest &request)
 {
     const Params params = parseForm(request.method == "POST" ? request.body : request.query());
-    const QString action = params.value(key("Action"));
+    const QString action = params.value(jsonKey("Action"));
     if (action.isEmpty())
-        return error({400, key("MissingAction"), QStringLiteral("Missing Action")});
+        return error({400, jsonKey("MissingAction"), QStringLiteral("Missing Action")});
     if (action == QLatin1String("AssumeRoleWithWebIdentity"))
         return assumeRoleWithWebIdentity(params);
     return signedAction(request, action, params);
@@ -202,32 +198,33 @@ HttpResponse StsService::signedAction(const HttpRequest &request, const QString 
         return error(stsAuthError(caller.error()));
     const std::optional<StsCaller> who = callerFor(caller.value().accessKeyId);
     if (!who)
-        return error(stsAuthError({403, key("UnrecognizedClientException"),
+        return error(stsAuthError({403, jsonKey("UnrecognizedClientException"),
                                    QStringLiteral("The security token included in the request "
                                                   "is invalid.")}));
     if (action == QLatin1String("AssumeRole"))
         return assumeRole(params, *who);
     if (action == QLatin1String("GetCallerIdentity"))
         return getCallerIdentity(*who);
-    return error({400, key("InvalidAction"),
-                  QStringLiteral("Could not find operation %1 for version %2")
-                      .arg(action, params.value(key("Version"), key("NO_VERSION_SPECIFIED")))});
+    return error(
+        {400, jsonKey("InvalidAction"),
+         QStringLiteral("Could not find operation %1 for version %2")
+             .arg(action, params.value(jsonKey("Version"), jsonKey("NO_VERSION_SPECIFIED")))});
 }
 
 HttpResponse StsService::assumeRole(const Params &params, const StsCaller &caller)
 {
     QStringList problems = checkRoleParams(params);
-    if (params.contains(key("ExternalId")))
+    if (params.contains(jsonKey("ExternalId")))
         checkString(params, "ExternalId", "externalId", 2, 1224, QStringLiteral("[\\w+=,.@:/-]*"),
                     problems);
-    if (params.contains(key("TokenCode")))
+    if (params.contains(jsonKey("TokenCode")))
         checkString(params, "TokenCode", "tokenCode", 6, 6, QStringLiteral("[\\d]*"), problems);
     if (!problems.isEmpty())
         return error(validation(problems));
-    const QString roleArn = params.value(key("RoleArn"));
+    const QString roleArn = params.value(jsonKey("RoleArn"));
     const SandboxRole *role = m_store->roleByArn(m_options.accountId, roleArn);
     if (!role)
-        return error({403, key("AccessDenied"),
+        return error({403, jsonKey("AccessDenied"),
                       QStringLiteral("User: %1 is not authorized to perform: sts:AssumeRole on "
                                      "resource: %2")
                           .arg(caller.arn, roleArn)});
@@ -237,8 +234,8 @@ HttpResponse StsService::assumeRole(const Params &params, const StsCaller &calle
     if (auto refused = checkTrust(*role, params, caller))
         return error(*refused);
     const IssuedCredentials issued =
-        m_store->issue(*role, params.value(key("RoleSessionName")), seconds.value());
-    return credentialsResponse(key("AssumeRole"), issued, *role);
+        m_store->issue(*role, params.value(jsonKey("RoleSessionName")), seconds.value());
+    return credentialsResponse(jsonKey("AssumeRole"), issued, *role);
 }
 
 // DurationSeconds within 900–43200, the role's MaxSessionDuration, and one hour for a role
@@ -247,9 +244,9 @@ Result<int, StsError> StsService::duration(const Params &params, const SandboxRo
                                            const StsCaller &caller) const
 {
     std::optional<int> requested;
-    if (params.contains(key("DurationSeconds"))) {
+    if (params.contains(jsonKey("DurationSeconds"))) {
         bool ok = false;
-        const QString text = params.value(key("DurationSeconds"));
+        const QString text = params.value(jsonKey("DurationSeconds"));
         const int value = text.toInt(&ok);
         if (!ok)
             return fail(
@@ -263,12 +260,12 @@ Result<int, StsError> StsService::duration(const Params &params, const SandboxRo
                 text, "durationSeconds",
                 QStringLiteral("have value less than or equal to %1").arg(kMaxSeconds))}));
         if (!caller.roleName.isEmpty() && value > kChainedMaxSeconds)
-            return fail(StsError{400, key("ValidationError"),
+            return fail(StsError{400, jsonKey("ValidationError"),
                                  QStringLiteral("The requested DurationSeconds exceeds the 1 hour "
                                                 "session limit for roles assumed by role "
                                                 "chaining.")});
         if (value > role.maxSessionSeconds)
-            return fail(StsError{400, key("ValidationError"),
+            return fail(StsError{400, jsonKey("ValidationError"),
                                  QStringLiteral("The requested DurationSeconds exceeds the "
                                                 "MaxSessionDuration set for this role.")});
         requested = value;
@@ -281,7 +278,7 @@ Result<int, StsError> StsService::duration(const Params &params, const SandboxRo
 std::optional<StsError> StsService::checkTrust(const SandboxRole &role, const Params &params,
                                                const StsCaller &caller) const
 {
-    const StsError denied{403, key("AccessDenied"),
+    const StsError denied{403, jsonKey("AccessDenied"),
                           QStringLiteral("User: %1 is not authorized to perform: sts:AssumeRole "
                                          "on resource: %2")
                               .arg(caller.arn, role.arn(m_options.accountId))};
@@ -289,11 +286,11 @@ std::optional<StsError> StsService::checkTrust(const SandboxRole &role, const Pa
         return denied;
     if (!role.trustedRole.isEmpty() && caller.roleName != role.trustedRole)
         return denied;
-    if (!role.externalId.isEmpty() && params.value(key("ExternalId")) != role.externalId)
+    if (!role.externalId.isEmpty() && params.value(jsonKey("ExternalId")) != role.externalId)
         return denied;
     if (!role.requiresMfa)
         return std::nullopt;
-    if (!params.contains(key("SerialNumber")) || !params.contains(key("TokenCode")))
+    if (!params.contains(jsonKey("SerialNumber")) || !params.contains(jsonKey("TokenCode")))
         return denied;
     return checkMfa(params);
 }
@@ -302,14 +299,14 @@ std::optional<StsError> StsService::checkMfa(const Params &params) const
 {
     const QString serial = QStringLiteral("arn:aws:iam::%1:mfa/%2")
                                .arg(m_options.accountId, CredentialStore::mfaDeviceName());
-    if (params.value(key("SerialNumber")) != serial)
-        return StsError{403, key("AccessDenied"),
+    if (params.value(jsonKey("SerialNumber")) != serial)
+        return StsError{403, jsonKey("AccessDenied"),
                         QStringLiteral("MultiFactorAuthentication failed, unable to validate MFA "
                                        "code. Please verify your MFA serial number is valid and "
                                        "associated with this user.")};
-    if (!Totp::verify(m_store->mfaSecret(), params.value(key("TokenCode")),
+    if (!Totp::verify(m_store->mfaSecret(), params.value(jsonKey("TokenCode")),
                       QDateTime::currentSecsSinceEpoch()))
-        return StsError{403, key("AccessDenied"),
+        return StsError{403, jsonKey("AccessDenied"),
                         QStringLiteral("MultiFactorAuthentication failed with invalid MFA one "
                                        "time pass code.")};
     return std::nullopt;
@@ -321,40 +318,41 @@ HttpResponse StsService::assumeRoleWithWebIdentity(const Params &params)
     checkString(params, "WebIdentityToken", "webIdentityToken", 4, 20000, {}, problems);
     if (!problems.isEmpty())
         return error(validation(problems));
-    const auto claims = m_store->verifyWebIdentityToken(params.value(key("WebIdentityToken")));
+    const auto claims = m_store->verifyWebIdentityToken(params.value(jsonKey("WebIdentityToken")));
     if (!claims)
-        return error({400, key("InvalidIdentityToken"),
+        return error({400, jsonKey("InvalidIdentityToken"),
                       QStringLiteral("The web identity token that was passed could not be "
                                      "validated by AWS. Get a new identity token from the "
                                      "identity provider and then retry the request.")});
     const qint64 now = QDateTime::currentSecsSinceEpoch();
     if (claims->expiresAt.toSecsSinceEpoch() <= now)
-        return error({400, key("ExpiredTokenException"),
+        return error({400, jsonKey("ExpiredTokenException"),
                       QStringLiteral("Token expired: current date/time %1 must be before the "
                                      "expiration date/time %2")
                           .arg(now)
                           .arg(claims->expiresAt.toSecsSinceEpoch())});
-    const SandboxRole *role = m_store->roleByArn(m_options.accountId, params.value(key("RoleArn")));
+    const SandboxRole *role =
+        m_store->roleByArn(m_options.accountId, params.value(jsonKey("RoleArn")));
     if (!role || !role->webIdentity)
-        return error({403, key("AccessDenied"),
+        return error({403, jsonKey("AccessDenied"),
                       QStringLiteral("Not authorized to perform sts:AssumeRoleWithWebIdentity")});
     const auto seconds = duration(params, *role, StsCaller{});
     if (!seconds.ok())
         return error(seconds.error());
     const IssuedCredentials issued =
-        m_store->issue(*role, params.value(key("RoleSessionName")), seconds.value());
-    return credentialsResponse(key("AssumeRoleWithWebIdentity"), issued, *role,
-                               {{key("SubjectFromWebIdentityToken"), claims->subject},
-                                {key("Audience"), claims->audience},
-                                {key("Provider"), claims->issuer}});
+        m_store->issue(*role, params.value(jsonKey("RoleSessionName")), seconds.value());
+    return credentialsResponse(jsonKey("AssumeRoleWithWebIdentity"), issued, *role,
+                               {{jsonKey("SubjectFromWebIdentityToken"), claims->subject},
+                                {jsonKey("Audience"), claims->audience},
+                                {jsonKey("Provider"), claims->issuer}});
 }
 
 HttpResponse StsService::getCallerIdentity(const StsCaller &caller) const
 {
-    return resultResponse(key("GetCallerIdentity"), [&](QXmlStreamWriter &xml) {
-        xml.writeTextElement(key("Arn"), caller.arn);
-        xml.writeTextElement(key("UserId"), caller.userId);
-        xml.writeTextElement(key("Account"), m_options.accountId);
+    return resultResponse(jsonKey("GetCallerIdentity"), [&](QXmlStreamWriter &xml) {
+        xml.writeTextElement(jsonKey("Arn"), caller.arn);
+        xml.writeTextElement(jsonKey("UserId"), caller.userId);
+        xml.writeTextElement(jsonKey("Account"), m_options.accountId);
     });
 }
 
@@ -385,10 +383,10 @@ HttpResponse StsService::credentialsResponse(const QString &action, const Issued
 {
     return resultResponse(action, [&](QXmlStreamWriter &xml) {
         writeCredentials(xml, issued);
-        xml.writeStartElement(key("AssumedRoleUser"));
-        xml.writeTextElement(key("AssumedRoleId"),
+        xml.writeStartElement(jsonKey("AssumedRoleUser"));
+        xml.writeTextElement(jsonKey("AssumedRoleId"),
                              role.roleId + QLatin1Char(':') + issued.sessionName);
-        xml.writeTextElement(key("Arn"), assumedRoleArn(role.name, issued.sessionName));
+        xml.writeTextElement(jsonKey("Arn"), assumedRoleArn(role.name, issued.sessionName));
         xml.writeEndElement();
         for (const auto &[name, value] : extra)
             xml.writeTextElement(name, value);
@@ -401,14 +399,14 @@ HttpResponse StsService::error(const StsError &error)
     QByteArray body;
     QXmlStreamWriter xml(&body);
     xml.setAutoFormatting(true);
-    xml.writeStartElement(key("ErrorResponse"));
+    xml.writeStartElement(jsonKey("ErrorResponse"));
     xml.writeDefaultNamespace(kNamespace);
-    xml.writeStartElement(key("Error"));
-    xml.writeTextElement(key("Type"), key("Sender"));
-    xml.writeTextElement(key("Code"), error.code);
-    xml.writeTextElement(key("Message"), error.message);
+    xml.writeStartElement(jsonKey("Error"));
+    xml.writeTextElement(jsonKey("Type"), jsonKey("Sender"));
+    xml.writeTextElement(jsonKey("Code"), error.code);
+    xml.writeTextElement(jsonKey("Message"), error.message);
     xml.writeEndElement();
-    xml.writeTextElement(key("RequestId"), QString::fromLatin1(requestId));
+    xml.writeTextElement(jsonKey("RequestId"), QString::fromLatin1(requestId));
     xml.writeEndElement();
     return xmlResponse(error.httpStatus, body, requestId);
 }

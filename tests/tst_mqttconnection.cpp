@@ -3,6 +3,7 @@
 // replacing the Paho client at any moment (connect, disconnect, switch, destroy).
 #include "BrokerProcess.h"
 #include "MqttPolicyProxy.h"
+#include "MqttTestSupport.h"
 #include "SandboxPki.h"
 #include "aws/CredentialChain.h"
 #include "mqtt/MqttConnection.h"
@@ -17,6 +18,7 @@
 #include <QThread>
 
 using namespace thingdeck;
+using thingdeck::test::MqttTestSupport;
 
 namespace {
 
@@ -69,15 +71,6 @@ private:
         o.privateKeyFile = m_pki->deviceKeyFile(thing);
         o.keepAliveSeconds = 30;
         return o;
-    }
-
-    static void connectAndWait(MqttConnection &c, const MqttConnectOptions &options)
-    {
-        c.connectToHost(options);
-        QTRY_VERIFY2_WITH_TIMEOUT(c.state() == MqttConnection::State::Connected ||
-                                      c.state() == MqttConnection::State::Disconnected,
-                                  qPrintable(c.errorString()), 15000);
-        QVERIFY2(c.state() == MqttConnection::State::Connected, qPrintable(c.errorString()));
     }
 
     // Subscribes, publishes to itself and checks the message arrives in a batch.
@@ -199,7 +192,7 @@ private Q_SLOTS:
         MqttConnectOptions options = deviceOptions(kDevice);
         options.transport = MqttConnectOptions::Transport(transport);
         options.version = MqttConnectOptions::Version(version);
-        connectAndWait(c, options);
+        MqttTestSupport::connectAndWait(c, options);
         QVERIFY(c.options().clientId.startsWith(QLatin1String("thingdeck-")));
         QSignalSpy published(&c, &MqttConnection::messagePublished);
         roundTrip(c, "dt/lamp-1/telemetry");
@@ -226,7 +219,7 @@ private Q_SLOTS:
         options.credentials = &credentials;
         options.region = QStringLiteral("us-east-1");
         MqttConnection c;
-        connectAndWait(c, options);
+        MqttTestSupport::connectAndWait(c, options);
         roundTrip(c, "dt/ws/telemetry");
     }
 
@@ -274,7 +267,7 @@ private Q_SLOTS:
     void deniedTopicDeliversNothing()
     {
         MqttConnection denied;
-        connectAndWait(denied, deviceOptions(kOther));
+        MqttTestSupport::connectAndWait(denied, deviceOptions(kOther));
         MqttSubscription *sub = denied.subscribe(filter("secret/#"), 1);
         MqttSubscription *open = denied.subscribe(filter("public/#"), 1);
         QTRY_COMPARE_WITH_TIMEOUT(open->state(), MqttSubscription::State::Subscribed, 10000);
@@ -285,7 +278,7 @@ private Q_SLOTS:
                 topics << m.topic;
         });
         MqttConnection sender;
-        connectAndWait(sender, deviceOptions(kDevice));
+        MqttTestSupport::connectAndWait(sender, deviceOptions(kDevice));
         QVERIFY(sender.publish(topic("secret/plans"), "x", 1, false).ok());
         QVERIFY(sender.publish(topic("public/news"), "y", 1, false).ok());
         QTRY_COMPARE_WITH_TIMEOUT(topics, QList<QString>{QStringLiteral("public/news")}, 10000);
@@ -302,7 +295,7 @@ private Q_SLOTS:
     void reconnectRestoresSubscriptions()
     {
         MqttConnection c;
-        connectAndWait(c, deviceOptions(kDevice));
+        MqttTestSupport::connectAndWait(c, deviceOptions(kDevice));
         MqttSubscription *sub = c.subscribe(filter("dt/#"), 1);
         QTRY_COMPARE_WITH_TIMEOUT(sub->state(), MqttSubscription::State::Subscribed, 10000);
         QSignalSpy restored(&c, &MqttConnection::subscriptionsRestored);
@@ -336,7 +329,7 @@ private Q_SLOTS:
         MqttConnectOptions options = deviceOptions(kDevice);
         options.port = proxy->port();
         MqttConnection c;
-        connectAndWait(c, options);
+        MqttTestSupport::connectAndWait(c, options);
         QSignalSpy scheduled(&c, &MqttConnection::reconnectScheduled);
         QCOMPARE(c.reconnectDelayMs(), 0);
         proxy->close(); // drops the connection; the broker behind it stays up
@@ -372,7 +365,7 @@ private Q_SLOTS:
         MqttConnectOptions options = deviceOptions(kOther);
         options.port = proxy->port();
         MqttConnection c;
-        connectAndWait(c, options);
+        MqttTestSupport::connectAndWait(c, options);
         QVERIFY(c.deniedFilter().isEmpty());
         if (subscribe)
             c.subscribe(TopicFilter::create(target).value(), 1);
@@ -504,7 +497,7 @@ private Q_SLOTS:
         MqttConnection second;
         QSignalSpy states(&second, &MqttConnection::stateChanged);
         MqttSubscription *sub = second.subscribe(filter("dt/destroyed/#"), 1);
-        connectAndWait(second, options);
+        MqttTestSupport::connectAndWait(second, options);
         QTRY_COMPARE_WITH_TIMEOUT(sub->state(), MqttSubscription::State::Subscribed, 10000);
         receivesOwnMessage(second, QStringLiteral("dt/destroyed/x"));
         if (QTest::currentTestFailed())
@@ -517,11 +510,11 @@ private Q_SLOTS:
     void batchesAreBoundedAndOrdered()
     {
         MqttConnection subscriber;
-        connectAndWait(subscriber, deviceOptions(kDevice));
+        MqttTestSupport::connectAndWait(subscriber, deviceOptions(kDevice));
         MqttSubscription *sub = subscriber.subscribe(filter("dt/flood/#"), 0);
         QTRY_COMPARE_WITH_TIMEOUT(sub->state(), MqttSubscription::State::Subscribed, 10000);
         MqttConnection publisher;
-        connectAndWait(publisher, deviceOptions(kOther));
+        MqttTestSupport::connectAndWait(publisher, deviceOptions(kOther));
         QList<QByteArray> got;
         int batches = 0;
         connect(&subscriber, &MqttConnection::messagesReceived, this,
@@ -561,7 +554,7 @@ private Q_SLOTS:
         MqttConnectOptions options = deviceOptions(kDevice);
         options.version = versionOf(v5);
         MqttConnection c;
-        connectAndWait(c, options);
+        MqttTestSupport::connectAndWait(c, options);
         QSignalSpy finished(&c, &MqttConnection::publishFinished);
         QSignalSpy published(&c, &MqttConnection::messagePublished);
         const quint64 first = sentId(c.send(topic("dt/outcome/a"), "1", qos, false));
@@ -591,7 +584,7 @@ private Q_SLOTS:
         const auto sent = c.send(topic("dt/x"), "1", 1, false);
         QVERIFY(!sent.ok());
         QVERIFY(sent.error().contains(QStringLiteral("Not connected")));
-        connectAndWait(c, deviceOptions(kDevice));
+        MqttTestSupport::connectAndWait(c, deviceOptions(kDevice));
         QCOMPARE(sentId(c.send(topic("dt/x"), "1", 1, false)), quint64(1));
         QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 10000);
     }
@@ -601,15 +594,15 @@ private Q_SLOTS:
         MqttConnectOptions options = deviceOptions(kDevice);
         options.version = MqttConnectOptions::Version::Mqtt5;
         MqttConnection subscriber5;
-        connectAndWait(subscriber5, options);
+        MqttTestSupport::connectAndWait(subscriber5, options);
         subscribed(subscriber5, "dt/props/#", 1);
         MqttConnection subscriber311;
-        connectAndWait(subscriber311, deviceOptions(kDevice));
+        MqttTestSupport::connectAndWait(subscriber311, deviceOptions(kDevice));
         subscribed(subscriber311, "dt/props/#", 1);
         MqttConnectOptions publisherOptions = deviceOptions(kOther);
         publisherOptions.version = MqttConnectOptions::Version::Mqtt5;
         MqttConnection publisher;
-        connectAndWait(publisher, publisherOptions);
+        MqttTestSupport::connectAndWait(publisher, publisherOptions);
         QSignalSpy got5(&subscriber5, &MqttConnection::messagesReceived);
         QSignalSpy got311(&subscriber311, &MqttConnection::messagesReceived);
         QSignalSpy published(&publisher, &MqttConnection::messagePublished);
@@ -664,12 +657,12 @@ private Q_SLOTS:
         MqttConnectOptions options = deviceOptions(kDevice);
         options.version = MqttConnectOptions::Version::Mqtt5;
         MqttConnection subscriber;
-        connectAndWait(subscriber, options);
+        MqttTestSupport::connectAndWait(subscriber, options);
         subscribed(subscriber, "dt/noprops/#", 1);
         MqttConnectOptions publisherOptions = deviceOptions(kOther);
         publisherOptions.version = versionOf(publisherV5);
         MqttConnection publisher;
-        connectAndWait(publisher, publisherOptions);
+        MqttTestSupport::connectAndWait(publisher, publisherOptions);
         QSignalSpy got(&subscriber, &MqttConnection::messagesReceived);
         QSignalSpy published(&publisher, &MqttConnection::messagePublished);
         MqttProperties properties;
@@ -689,7 +682,7 @@ private Q_SLOTS:
         MqttConnectOptions options = deviceOptions(kOther);
         options.port = proxy->port();
         MqttConnection c;
-        connectAndWait(c, options);
+        MqttTestSupport::connectAndWait(c, options);
         QSignalSpy finished(&c, &MqttConnection::publishFinished);
         const quint64 id = sentId(c.send(topic("secret/x"), "psst", 1, false));
         QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 10000);
@@ -717,7 +710,7 @@ private Q_SLOTS:
         QFETCH(bool, reconnect);
         const MqttConnectOptions options = deviceOptions(kDevice);
         auto c = std::make_unique<MqttConnection>();
-        connectAndWait(*c, options);
+        MqttTestSupport::connectAndWait(*c, options);
         QSignalSpy finished(c.get(), &MqttConnection::publishFinished);
         QList<quint64> ids;
         for (int i = 0; i < 3; ++i)
@@ -752,10 +745,10 @@ private Q_SLOTS:
     void inboxByteCapDropsTheNewest()
     {
         MqttConnection subscriber;
-        connectAndWait(subscriber, deviceOptions(kDevice));
+        MqttTestSupport::connectAndWait(subscriber, deviceOptions(kDevice));
         subscribed(subscriber, "dt/big/#", 0);
         MqttConnection publisher;
-        connectAndWait(publisher, deviceOptions(kOther));
+        MqttTestSupport::connectAndWait(publisher, deviceOptions(kOther));
         QList<QByteArray> got;
         connect(&subscriber, &MqttConnection::messagesReceived, this,
                 [&](const MqttMessageBatch &batch) {

@@ -2,6 +2,7 @@
 // endpoint (the policy proxy) closes a device's connection on a denied SUBSCRIBE or PUBLISH,
 // as AWS IoT does, and the core MqttConnection diagnoses it; everything else still works,
 // the shadow service included. Without --deny the proxy is not started at all.
+#include "MqttTestSupport.h"
 #include "SandboxProcess.h"
 #include "SandboxSeeder.h"
 #include "mqtt/MqttConnection.h"
@@ -60,15 +61,6 @@ private:
         o.privateKeyFile = m_sandbox->deviceKey(device);
         o.keepAliveSeconds = 30;
         return o;
-    }
-
-    static void connectAndWait(MqttConnection &c, const MqttConnectOptions &options)
-    {
-        c.connectToHost(options);
-        QTRY_VERIFY2_WITH_TIMEOUT(c.state() == MqttConnection::State::Connected ||
-                                      c.state() == MqttConnection::State::Disconnected,
-                                  qPrintable(c.errorString()), 15000);
-        QVERIFY2(c.state() == MqttConnection::State::Connected, qPrintable(c.errorString()));
     }
 
     static void subscribeAndWait(MqttConnection &c, const QString &filterText)
@@ -138,7 +130,7 @@ private Q_SLOTS:
     void deniedSubscribeClosesTheConnection()
     {
         MqttConnection c;
-        connectAndWait(c, deviceOptions(kDenied));
+        MqttTestSupport::connectAndWait(c, deviceOptions(kDenied));
         c.subscribe(filter(QStringLiteral("secret/#")), 1);
         expectPolicyClose(c, QStringLiteral("SUBSCRIBE secret/#"));
         c.disconnectFromHost();
@@ -153,7 +145,7 @@ private Q_SLOTS:
     void deniedPublishClosesTheConnection()
     {
         MqttConnection c;
-        connectAndWait(c, deviceOptions(kDenied));
+        MqttTestSupport::connectAndWait(c, deviceOptions(kDenied));
         QVERIFY(c.publish(topic(QStringLiteral("secret/x")), "psst", 1, false).ok());
         expectPolicyClose(c, QStringLiteral("PUBLISH secret/x"));
         c.disconnectFromHost();
@@ -162,7 +154,7 @@ private Q_SLOTS:
     void otherDevicesMayUseTheTopic()
     {
         MqttConnection c;
-        connectAndWait(c, deviceOptions(kFree));
+        MqttTestSupport::connectAndWait(c, deviceOptions(kFree));
         subscribeAndWait(c, QStringLiteral("secret/#"));
         const MqttMessage got = publishAndReceive(c, QStringLiteral("secret/x"), "mine");
         QCOMPARE(got.topic, QStringLiteral("secret/x"));
@@ -174,7 +166,7 @@ private Q_SLOTS:
     void shadowServiceAnswersThroughTheProxy()
     {
         MqttConnection c;
-        connectAndWait(c, deviceOptions(kDenied));
+        MqttTestSupport::connectAndWait(c, deviceOptions(kDenied));
         const QString shadow =
             QStringLiteral("$aws/things/%1/shadow").arg(m_sandbox->deviceThing(kDenied));
         subscribeAndWait(c, shadow + QStringLiteral("/get/+"));

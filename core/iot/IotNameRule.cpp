@@ -21,26 +21,43 @@ QString shown(QChar c)
 
 } // namespace
 
+std::optional<IotNameViolation> IotNameRule::violation(const QString &text) const
+{
+    if (text.size() < minLength)
+        return IotNameViolation{IotNameViolation::Kind::TooShort, QChar()};
+    if (text.size() > maxLength)
+        return IotNameViolation{IotNameViolation::Kind::TooLong, QChar()};
+    const QLatin1String extra(extraChars);
+    for (QChar c : text) {
+        if (!isAllowed(c, extra))
+            return IotNameViolation{IotNameViolation::Kind::BadCharacter, c};
+    }
+    return std::nullopt;
+}
+
+// Every rule's minimum is 0 or 1, so "too short" always means "empty".
 QString IotNameRule::check(const QString &text) const
 {
+    const auto broken = violation(text);
+    if (!broken)
+        return {};
     const QString name = QLatin1String(what);
-    if (text.isEmpty() && minLength > 0)
+    switch (broken->kind) {
+    case IotNameViolation::Kind::TooShort:
         return QStringLiteral("The %1 is empty; AWS IoT requires %2 to %3 characters.")
             .arg(name)
             .arg(minLength)
             .arg(maxLength);
-    if (text.size() > maxLength)
+    case IotNameViolation::Kind::TooLong:
         return QStringLiteral("The %1 is %2 characters long; AWS IoT allows at most %3.")
             .arg(name)
             .arg(text.size())
             .arg(maxLength);
-    const QLatin1String extra(extraChars);
-    for (QChar c : text) {
-        if (!isAllowed(c, extra))
-            return QStringLiteral("The %1 \"%2\" contains %3; AWS IoT allows only %4.")
-                .arg(name, text, shown(c), QLatin1String(pattern));
+    case IotNameViolation::Kind::BadCharacter:
+        break;
     }
-    return {};
+    return QStringLiteral("The %1 \"%2\" contains %3; AWS IoT allows only %4.")
+        .arg(name, text, shown(broken->character), QLatin1String(pattern));
 }
 
 } // namespace thingdeck

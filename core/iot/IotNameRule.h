@@ -1,8 +1,20 @@
 #pragma once
 
+#include <QChar>
 #include <QString>
 
+#include <optional>
+
 namespace thingdeck {
+
+/// How a text breaks an IotNameRule, without words: each caller states it in its own voice
+/// (the console in sentences, the sandbox in AWS's validation wording).
+struct IotNameViolation
+{
+    enum class Kind { TooShort, TooLong, BadCharacter };
+    Kind kind;
+    QChar character; ///< the first character not allowed, for BadCharacter
+};
 
 /// One of AWS IoT's rules for a name or a value (aws-iot.md §3, §4): a length range and a
 /// character set of ASCII letters, digits and a few punctuation characters. Checking here,
@@ -16,6 +28,9 @@ struct IotNameRule
     const char *extraChars; ///< allowed besides [a-zA-Z0-9]
     const char *pattern;    ///< AWS's pattern, for messages
 
+    /// How `text` breaks the rule (the length first, then the first bad character), or
+    /// nullopt when it does not.
+    std::optional<IotNameViolation> violation(const QString &text) const;
     /// Why `text` breaks the rule, or an empty string when it does not.
     QString check(const QString &text) const;
 };
@@ -24,6 +39,9 @@ struct IotNameRule
 inline constexpr IotNameRule kThingNameRule{"thing name", 1, 128, ":_-", "[a-zA-Z0-9:_-]+"};
 inline constexpr IotNameRule kThingTypeNameRule{"thing type name", 1, 128, ":_-",
                                                 "[a-zA-Z0-9:_-]+"};
+/// thingGroupName (also a group's parent): 1–128 of `[a-zA-Z0-9:_-]`.
+inline constexpr IotNameRule kThingGroupNameRule{"thing group name", 1, 128, ":_-",
+                                                 "[a-zA-Z0-9:_-]+"};
 /// A named shadow's name: 1–64 of `[$a-zA-Z0-9:_-]`.
 inline constexpr IotNameRule kShadowNameRule{"shadow name", 1, 64, "$:_-", "[$a-zA-Z0-9:_-]+"};
 /// A thing attribute's name: 1–128 of `[a-zA-Z0-9_.,@/:#-]`.

@@ -1,5 +1,7 @@
 #include "iot/RegistryJson.h"
 
+#include "JsonKey.h"
+
 #include <QTimeZone>
 
 #include <cmath>
@@ -8,23 +10,18 @@ namespace thingdeck {
 
 namespace {
 
-QString key(const char *name)
-{
-    return QString::fromLatin1(name);
-}
-
 // A required non-empty string member.
 Result<QString, QString> requiredString(const QJsonObject &json, const char *name)
 {
-    const QString value = json.value(key(name)).toString();
+    const QString value = json.value(jsonKey(name)).toString();
     if (value.isEmpty())
-        return fail(QStringLiteral("no \"%1\"").arg(key(name)));
+        return fail(QStringLiteral("no \"%1\"").arg(jsonKey(name)));
     return value;
 }
 
 Result<QMap<QString, QString>, QString> attributesOf(const QJsonObject &json)
 {
-    const QJsonValue value = json.value(key("attributes"));
+    const QJsonValue value = json.value(jsonKey("attributes"));
     if (value.isUndefined() || value.isNull())
         return QMap<QString, QString>();
     if (!value.isObject())
@@ -67,9 +64,9 @@ Result<ThingSummary, QString> RegistryJson::thingSummary(const QJsonValue &item)
     const auto attributes = attributesOf(json);
     if (!attributes.ok())
         return fail(attributes.error());
-    return ThingSummary{name.value(), json.value(key("thingTypeName")).toString(),
-                        json.value(key("thingArn")).toString(), attributes.value(),
-                        json.value(key("version")).toInteger()};
+    return ThingSummary{name.value(), json.value(jsonKey("thingTypeName")).toString(),
+                        json.value(jsonKey("thingArn")).toString(), attributes.value(),
+                        json.value(jsonKey("version")).toInteger()};
 }
 
 Result<ThingPage, QString> RegistryJson::thingPage(const QJsonObject &page)
@@ -78,7 +75,7 @@ Result<ThingPage, QString> RegistryJson::thingPage(const QJsonObject &page)
     const auto taken = appendItems(page, "things", &RegistryJson::thingSummary, out.things);
     if (!taken.ok())
         return fail(taken.error());
-    out.nextToken = page.value(key("nextToken")).toString();
+    out.nextToken = page.value(jsonKey("nextToken")).toString();
     return out;
 }
 
@@ -92,13 +89,13 @@ Result<ThingDescription, QString> RegistryJson::thingDescription(const QJsonObje
         return fail(attributes.error());
     ThingDescription out;
     out.name = name.value();
-    out.id = json.value(key("thingId")).toString();
-    out.arn = json.value(key("thingArn")).toString();
-    out.typeName = json.value(key("thingTypeName")).toString();
-    out.defaultClientId = json.value(key("defaultClientId")).toString();
-    out.billingGroupName = json.value(key("billingGroupName")).toString();
+    out.id = json.value(jsonKey("thingId")).toString();
+    out.arn = json.value(jsonKey("thingArn")).toString();
+    out.typeName = json.value(jsonKey("thingTypeName")).toString();
+    out.defaultClientId = json.value(jsonKey("defaultClientId")).toString();
+    out.billingGroupName = json.value(jsonKey("billingGroupName")).toString();
     out.attributes = attributes.value();
-    out.version = json.value(key("version")).toInteger();
+    out.version = json.value(jsonKey("version")).toInteger();
     return out;
 }
 
@@ -108,16 +105,16 @@ Result<ThingTypeSummary, QString> RegistryJson::thingType(const QJsonValue &item
     const auto name = requiredString(json, "thingTypeName");
     if (!name.ok())
         return fail(QStringLiteral("a thing type has ") + name.error());
-    const QJsonObject properties = json.value(key("thingTypeProperties")).toObject();
-    const QJsonObject metadata = json.value(key("thingTypeMetadata")).toObject();
+    const QJsonObject properties = json.value(jsonKey("thingTypeProperties")).toObject();
+    const QJsonObject metadata = json.value(jsonKey("thingTypeMetadata")).toObject();
     ThingTypeSummary out;
     out.name = name.value();
-    out.arn = json.value(key("thingTypeArn")).toString();
-    out.description = properties.value(key("thingTypeDescription")).toString();
-    out.searchableAttributes = stringsOf(properties.value(key("searchableAttributes")));
-    out.deprecated = metadata.value(key("deprecated")).toBool();
-    out.deprecationDate = timeOf(metadata.value(key("deprecationDate")));
-    out.creationDate = timeOf(metadata.value(key("creationDate")));
+    out.arn = json.value(jsonKey("thingTypeArn")).toString();
+    out.description = properties.value(jsonKey("thingTypeDescription")).toString();
+    out.searchableAttributes = stringsOf(properties.value(jsonKey("searchableAttributes")));
+    out.deprecated = metadata.value(jsonKey("deprecated")).toBool();
+    out.deprecationDate = timeOf(metadata.value(jsonKey("deprecationDate")));
+    out.creationDate = timeOf(metadata.value(jsonKey("creationDate")));
     return out;
 }
 
@@ -127,7 +124,7 @@ Result<ThingGroupSummary, QString> RegistryJson::thingGroup(const QJsonValue &it
     const auto name = requiredString(json, "groupName");
     if (!name.ok())
         return fail(QStringLiteral("a thing group has ") + name.error());
-    return ThingGroupSummary{name.value(), json.value(key("groupArn")).toString()};
+    return ThingGroupSummary{name.value(), json.value(jsonKey("groupArn")).toString()};
 }
 
 Result<QString, QString> RegistryJson::principal(const QJsonValue &item)

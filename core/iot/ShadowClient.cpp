@@ -1,5 +1,6 @@
 #include "iot/ShadowClient.h"
 
+#include "JsonKey.h"
 #include "iot/IotCall.h"
 #include "iot/IotEndpoints.h"
 #include "iot/ShadowUpdate.h"
@@ -17,11 +18,6 @@ namespace {
 // Publish payloads have the MQTT message limit (aws-iot.md §6).
 constexpr int kMaxPublishBytes = 128 * 1024;
 
-QString key(const char *name)
-{
-    return QString::fromLatin1(name);
-}
-
 AwsRequest dataRequest(const QUrl &base, const QByteArray &method, const QStringList &path)
 {
     AwsRequest request;
@@ -37,48 +33,48 @@ AwsRequest shadowRequest(const QUrl &base, const QByteArray &method, const Thing
                          const ShadowName &shadow)
 {
     AwsRequest request =
-        dataRequest(base, method, {key("things"), thing.toString(), key("shadow")});
+        dataRequest(base, method, {jsonKey("things"), thing.toString(), jsonKey("shadow")});
     if (!shadow.isClassic())
-        request.query.append({key("name"), shadow.toString()});
+        request.query.append({jsonKey("name"), shadow.toString()});
     return request;
 }
 
 Result<ShadowSnapshot, QString> snapshotOf(const ThingName &thing, const ShadowName &shadow,
                                            const QJsonObject &json)
 {
-    const QJsonValue version = json.value(key("version"));
+    const QJsonValue version = json.value(jsonKey("version"));
     if (!version.isDouble())
         return fail(QStringLiteral("no \"version\""));
     // Read through the service's own document type: the GET answer has the stored form's
     // state and metadata sections (and a delta, which ShadowDocument computes itself).
-    const QJsonObject stored{{key("exists"), true},
-                             {key("version"), version},
-                             {key("state"), json.value(key("state")).toObject()},
-                             {key("metadata"), json.value(key("metadata")).toObject()}};
+    const QJsonObject stored{{jsonKey("exists"), true},
+                             {jsonKey("version"), version},
+                             {jsonKey("state"), json.value(jsonKey("state")).toObject()},
+                             {jsonKey("metadata"), json.value(jsonKey("metadata")).toObject()}};
     auto document = ShadowDocument::fromJson(stored);
     if (!document.ok())
         return fail(document.error());
     return ShadowSnapshot{thing.toString(), shadow.toString(), document.value(),
-                          json.value(key("timestamp")).toInteger(), json};
+                          json.value(jsonKey("timestamp")).toInteger(), json};
 }
 
 Result<ShadowAccepted, QString> acceptedOf(const ThingName &thing, const ShadowName &shadow,
                                            const QJsonObject &json)
 {
-    const QJsonValue version = json.value(key("version"));
+    const QJsonValue version = json.value(jsonKey("version"));
     if (!version.isDouble())
         return fail(QStringLiteral("no \"version\""));
     return ShadowAccepted{thing.toString(),
                           shadow.toString(),
                           version.toInteger(),
-                          json.value(key("timestamp")).toInteger(),
-                          json.value(key("clientToken")).toString(),
+                          json.value(jsonKey("timestamp")).toInteger(),
+                          json.value(jsonKey("clientToken")).toString(),
                           json};
 }
 
 Result<int, QString> appendNames(const QJsonObject &page, QStringList &names)
 {
-    const QJsonValue results = page.value(key("results"));
+    const QJsonValue results = page.value(jsonKey("results"));
     if (!results.isArray())
         return fail(QStringLiteral("\"results\" is not an array"));
     for (const QJsonValue &name : results.toArray()) {
@@ -164,9 +160,9 @@ void ShadowClient::listNamedShadows(const ThingName &thing, QObject *context,
                 return;
             }
             AwsRequest first = dataRequest(base.value(), "GET",
-                                           {key("api"), key("things"), key("shadow"),
-                                            key("ListNamedShadowsForThing"), thing.toString()});
-            first.query.append({key("pageSize"), QString::number(kMaxPageSize)});
+                                           {jsonKey("api"), jsonKey("things"), jsonKey("shadow"),
+                                            jsonKey("ListNamedShadowsForThing"), thing.toString()});
+            first.query.append({jsonKey("pageSize"), QString::number(kMaxPageSize)});
             if (self)
                 self->pageNamedShadows(first, context, callback);
         });
@@ -182,9 +178,9 @@ void ShadowClient::publish(const TopicName &topic, const QByteArray &payload, in
     }
     const auto build = [topic, payload, qos, retain](const QUrl &base) {
         // The topic is one path segment: its '/' and '$' go out percent-encoded (§4).
-        AwsRequest request = dataRequest(base, "POST", {key("topics"), topic.toString()});
-        request.query = {{key("qos"), QString::number(qos)},
-                         {key("retain"), retain ? key("true") : key("false")}};
+        AwsRequest request = dataRequest(base, "POST", {jsonKey("topics"), topic.toString()});
+        request.query = {{jsonKey("qos"), QString::number(qos)},
+                         {jsonKey("retain"), retain ? jsonKey("true") : jsonKey("false")}};
         request.body = payload;
         request.contentType = "application/octet-stream";
         return request;
@@ -199,7 +195,7 @@ QByteArray ShadowClient::updateBody(const QJsonObject &document,
 {
     QJsonObject body = document;
     if (basedOnVersion)
-        body.insert(key("version"), *basedOnVersion);
+        body.insert(jsonKey("version"), *basedOnVersion);
     return QJsonDocument(body).toJson(QJsonDocument::Compact);
 }
 
@@ -229,7 +225,7 @@ void ShadowClient::pageNamedShadows(const AwsRequest &first, QObject *context,
     listing.request = [first](const QString &token) {
         AwsRequest page = first;
         if (!token.isEmpty())
-            page.query.append({key("nextToken"), token});
+            page.query.append({jsonKey("nextToken"), token});
         return page;
     };
     listing.take = [names](const QJsonObject &page) {

@@ -1,22 +1,18 @@
 #include "iot/ShadowDocument.h"
 
+#include "JsonKey.h"
 #include "iot/ShadowJson.h"
 
 namespace thingdeck {
 
 namespace {
 
-QString key(const char *name)
-{
-    return QString::fromLatin1(name);
-}
-
 // Inserts `section` under `name` unless it is empty: "A shadow document contains a desired
 // section only if it has a desired state" (DG device-shadow-document.md "Empty sections").
 void insertSection(QJsonObject &parent, const char *name, const QJsonObject &section)
 {
     if (!section.isEmpty())
-        parent.insert(key(name), section);
+        parent.insert(jsonKey(name), section);
 }
 
 // Replaces `section` and its metadata by the result of merging the request's `patch`.
@@ -39,7 +35,7 @@ ShadowError withToken(ShadowError error, const ShadowUpdate &update)
 // Reads an optional object member of a stored document; false when it is something else.
 bool readObject(const QJsonObject &parent, const char *name, QJsonObject &out)
 {
-    const QJsonValue value = parent.value(key(name));
+    const QJsonValue value = parent.value(jsonKey(name));
     out = value.toObject();
     return value.isUndefined() || value.isObject();
 }
@@ -135,10 +131,10 @@ QJsonObject ShadowDocument::getResponse(qint64 timestamp, const QString &clientT
 {
     QJsonObject state = stateJson();
     insertSection(state, "delta", delta());
-    QJsonObject document{{key("state"), state},
-                         {key("metadata"), metadataJson()},
-                         {key("version"), m_version},
-                         {key("timestamp"), timestamp}};
+    QJsonObject document{{jsonKey("state"), state},
+                         {jsonKey("metadata"), metadataJson()},
+                         {jsonKey("version"), m_version},
+                         {jsonKey("timestamp"), timestamp}};
     ShadowJson::insertClientToken(document, clientToken);
     return document;
 }
@@ -150,28 +146,29 @@ std::optional<QJsonObject> ShadowDocument::deltaMessage(qint64 timestamp,
     if (differences.isEmpty())
         return std::nullopt;
     QJsonObject message{
-        {key("state"), differences},
-        {key("metadata"), ShadowJson::deltaMetadata(differences, m_desiredMetadata)},
-        {key("version"), m_version},
-        {key("timestamp"), timestamp}};
+        {jsonKey("state"), differences},
+        {jsonKey("metadata"), ShadowJson::deltaMetadata(differences, m_desiredMetadata)},
+        {jsonKey("version"), m_version},
+        {jsonKey("timestamp"), timestamp}};
     ShadowJson::insertClientToken(message, clientToken);
     return message;
 }
 
 QJsonObject ShadowDocument::snapshot() const
 {
-    return QJsonObject{{key("state"), stateJson()},
-                       {key("metadata"), metadataJson()},
-                       {key("version"), m_version}};
+    return QJsonObject{{jsonKey("state"), stateJson()},
+                       {jsonKey("metadata"), metadataJson()},
+                       {jsonKey("version"), m_version}};
 }
 
 QJsonObject ShadowDocument::documentsMessage(const ShadowDocument &previous,
                                              const ShadowDocument &current, qint64 timestamp,
                                              const QString &clientToken)
 {
-    QJsonObject message{{key("current"), current.snapshot()}, {key("timestamp"), timestamp}};
+    QJsonObject message{{jsonKey("current"), current.snapshot()},
+                        {jsonKey("timestamp"), timestamp}};
     if (previous.exists())
-        message.insert(key("previous"), previous.snapshot());
+        message.insert(jsonKey("previous"), previous.snapshot());
     ShadowJson::insertClientToken(message, clientToken);
     return message;
 }
@@ -179,28 +176,28 @@ QJsonObject ShadowDocument::documentsMessage(const ShadowDocument &previous,
 QJsonObject ShadowDocument::deleteAcceptedResponse(qint64 timestamp,
                                                    const QString &clientToken) const
 {
-    QJsonObject document{{key("version"), m_version}, {key("timestamp"), timestamp}};
+    QJsonObject document{{jsonKey("version"), m_version}, {jsonKey("timestamp"), timestamp}};
     ShadowJson::insertClientToken(document, clientToken);
     return document;
 }
 
 QJsonObject ShadowDocument::toJson() const
 {
-    QJsonObject json{{key("exists"), m_exists},
-                     {key("version"), m_version},
-                     {key("state"), stateJson()},
-                     {key("metadata"), metadataJson()}};
+    QJsonObject json{{jsonKey("exists"), m_exists},
+                     {jsonKey("version"), m_version},
+                     {jsonKey("state"), stateJson()},
+                     {jsonKey("metadata"), metadataJson()}};
     if (m_deletedAt)
-        json.insert(key("deletedAt"), *m_deletedAt);
+        json.insert(jsonKey("deletedAt"), *m_deletedAt);
     return json;
 }
 
 Result<ShadowDocument, QString> ShadowDocument::fromJson(const QJsonObject &json)
 {
     ShadowDocument document;
-    const QJsonValue exists = json.value(key("exists"));
-    const QJsonValue version = json.value(key("version"));
-    const QJsonValue deletedAt = json.value(key("deletedAt"));
+    const QJsonValue exists = json.value(jsonKey("exists"));
+    const QJsonValue version = json.value(jsonKey("version"));
+    const QJsonValue deletedAt = json.value(jsonKey("deletedAt"));
     if (!exists.isBool())
         return fail(QStringLiteral("\"exists\" must be true or false"));
     if (!isCount(version))

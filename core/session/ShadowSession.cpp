@@ -1,5 +1,6 @@
 #include "session/ShadowSession.h"
 
+#include "JsonKey.h"
 #include "iot/ShadowClient.h"
 #include "iot/ShadowTopics.h"
 #include "mqtt/MqttConnection.h"
@@ -13,11 +14,6 @@
 namespace thingdeck {
 
 namespace {
-
-QString key(const char *text)
-{
-    return QString::fromLatin1(text);
-}
 
 QJsonObject parseObject(const QByteArray &payload)
 {
@@ -40,7 +36,7 @@ QString ShadowVersion::author() const
 QJsonObject ShadowVersion::json() const
 {
     if (!document.exists())
-        return QJsonObject{{key("version"), version}, {key("timestamp"), timestamp}};
+        return QJsonObject{{jsonKey("version"), version}, {jsonKey("timestamp"), timestamp}};
     return document.getResponse(timestamp, clientToken);
 }
 
@@ -157,7 +153,7 @@ bool ShadowSession::apply(const QJsonObject &document, std::optional<qint64> bas
     if (!m_thing || m_applying || !m_client)
         return false;
     m_applying = true;
-    const QString token = document.value(key("clientToken")).toString();
+    const QString token = document.value(jsonKey("clientToken")).toString();
     if (!token.isEmpty())
         m_ownTokens.insert(token);
     const quint64 generation = m_generation;
@@ -227,8 +223,8 @@ void ShadowSession::createOpenShadow()
     m_applying = true;
     const QString token = newClientToken();
     const QJsonObject document{
-        {key("state"), QJsonObject{{key("desired"), QJsonObject{}}}},
-        {key("clientToken"), token},
+        {jsonKey("state"), QJsonObject{{jsonKey("desired"), QJsonObject{}}}},
+        {jsonKey("clientToken"), token},
     };
     m_client->updateShadow(*m_thing, m_shadow, document, std::nullopt, this,
                            [this, generation, token](const Result<ShadowAccepted, IotError> &r) {
@@ -446,10 +442,10 @@ void ShadowSession::onMessages(const MqttMessageBatch &messages)
 void ShadowSession::onDocuments(const QByteArray &payload)
 {
     const QJsonObject message = parseObject(payload);
-    QJsonObject current = message.value(key("current")).toObject();
-    if (!current.value(key("version")).isDouble())
+    QJsonObject current = message.value(jsonKey("current")).toObject();
+    if (!current.value(jsonKey("version")).isDouble())
         return;
-    current.insert(key("exists"), true);
+    current.insert(jsonKey("exists"), true);
     // The message has state and metadata as stored, without the delta.
     auto document = ShadowDocument::fromJson(current);
     if (!document.ok()) {
@@ -460,8 +456,8 @@ void ShadowSession::onDocuments(const QByteArray &payload)
     ShadowVersion version;
     version.document = document.value();
     version.version = version.document.version();
-    version.timestamp = message.value(key("timestamp")).toInteger();
-    version.clientToken = message.value(key("clientToken")).toString();
+    version.timestamp = message.value(jsonKey("timestamp")).toInteger();
+    version.clientToken = message.value(jsonKey("clientToken")).toString();
     version.source = ShadowVersion::Source::Live;
     adopt(version);
     if (m_state != State::Loaded)
@@ -471,22 +467,22 @@ void ShadowSession::onDocuments(const QByteArray &payload)
 void ShadowSession::onRejected(const QByteArray &payload)
 {
     const QJsonObject message = parseObject(payload);
-    const QString token = message.value(key("clientToken")).toString();
+    const QString token = message.value(jsonKey("clientToken")).toString();
     if (!token.isEmpty() && m_ownTokens.contains(token))
         return; // this session's own updates report their errors directly
     emit updateRejected(QStringLiteral("An update of this shadow by %1 was rejected: %2 %3")
                             .arg(token.isEmpty() ? QStringLiteral("another client")
                                                  : QStringLiteral("client %1").arg(token))
-                            .arg(message.value(key("code")).toInt())
-                            .arg(message.value(key("message")).toString()));
+                            .arg(message.value(jsonKey("code")).toInt())
+                            .arg(message.value(jsonKey("message")).toString()));
 }
 
 void ShadowSession::onDeleted(const QByteArray &payload)
 {
     const QJsonObject message = parseObject(payload);
-    markDeleted(message.value(key("version")).toInteger(),
-                message.value(key("timestamp")).toInteger(),
-                message.value(key("clientToken")).toString());
+    markDeleted(message.value(jsonKey("version")).toInteger(),
+                message.value(jsonKey("timestamp")).toInteger(),
+                message.value(jsonKey("clientToken")).toString());
     setState(State::Missing);
     if (!m_shadow.isClassic())
         listNames(m_generation);
