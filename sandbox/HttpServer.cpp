@@ -287,7 +287,19 @@ struct HttpServer::Connection
     bool lastRead = false; ///< no further request is read (close or rejected)
     bool processing = false;
     bool closed = false;
+    int blankLines = 0;    ///< skipped before the request line now being read
+    quint64 idleSince = 0; ///< m_activity when the last answer was written
     QTimer idle;
+    QTimer headDeadline; ///< runs from the first byte of a head until its end
+
+    /// Every request answered and nothing of a next one received; a connection that has not
+    /// yet sent a request is not idle (its client is most likely about to send one).
+    bool isIdle() const
+    {
+        return !closed && socket && !lastRead && nextSequence > 0 && unanswered.empty() &&
+               ready.empty() && !head && buffer.isEmpty() && blankLines == 0 &&
+               socket->bytesAvailable() == 0;
+    }
 };
 
 // --- HttpRequest ---------------------------------------------------------------------------
@@ -465,8 +477,9 @@ void HttpServer::acceptPending()
 void HttpServer::adopt(QTcpSocket *socket)
 {
     socket->setParent(this);
-    if (connectionCount() >= m_limits.maxConnections) {
-        qCWarning(lcSandboxHttp) << "refusing a connection: already" << m_limits.maxConnections;
+    if (connectionCount() >= m_limits.maxConnections && !evictOldestIdle()) {
+        qCInfo(lcSandboxHttp) << "refusing a new connection: already" << m_limits.maxConnections
+                              << "connections, none of them idle";
         socket->abort();
         socket->deleteLater();
         return;
@@ -482,6 +495,9 @@ void HttpServer::adopt(QTcpSocket *socket)
     connection->idle.setSingleShot(true);
     connection->idle.setInterval(m_limits.idleTimeout);
     connect(&connection->idle, &QTimer::timeout, this, [this, id] { onIdle(id); });
+    connection->headDeadline.setSingleShot(true);
+    connection->headDeadline.setInterval(m_limits.headTimeout);
+    connect(&connection->headDeadline, &QTimer::timeout, this, [this, id] { onHeadTimeout(id); });
     connect(socket, &QTcpSocket::readyRead, this, [this, id] { onReadyRead(id); });
     connect(socket, &QTcpSocket::disconnected, this, [this, id] { remove(id); });
     connection->idle.start();
@@ -538,14 +554,34 @@ bool HttpServer::processOne(Connection &connection)
     return takeBody(connection);
 }
 
+// The closest idle connection to being forgotten makes room for a new one.
+bool HttpServer::evictOldestIdle()
+{
+    Connection *oldest = nullptr;
+    for (const auto &[id, connection] : m_connections) {
+        if (connection->isIdle() && (!oldest || connection->idleSince < oldest->idleSince))
+            oldest = connection.get();
+    }
+    if (!oldest)
+        return false;
+    qCInfo(lcSandboxHttp) << "closing the connection idle the longest to make room for a new "
+                             "one: the limit of"
+                          << m_limits.maxConnections << "connections is reached";
+    closeGracefully(*oldest);
+    return true;
+}
+
 bool HttpServer::takeHead(Connection &connection)
 {
-    // RFC 9112 §2.2: blank lines before a request line are ignored.
-    while (connection.buffer.startsWith("\r\n") || connection.buffer.startsWith('\n'))
-        connection.buffer.remove(0, connection.buffer.startsWith('\n') ? 1 : 2);
-    const qsizetype end = headerEnd(connection.buffer);
-    if (end < 0 && connection.buffer.size() <= m_limits.maxHeaderBytes)
+    if (!skipBlankLines(connection))
         return false;
+    const qsizetype end = headerEnd(connection.buffer);
+    if (end < 0 && connection.buffer.size() <= m_limits.maxHeaderBytes) {
+        armHeadDeadline(connection);
+        return false;
+    }
+    connection.headDeadline.stop();
+    connection.blankLines = 0;
     if (end < 0 || end > m_limits.maxHeaderBytes) {
         reject(connection, 431,
                "the request line and headers exceed " +
@@ -560,6 +596,48 @@ bool HttpServer::takeHead(Connection &connection)
     }
     connection.head = std::move(head).value();
     return true;
+}
+
+// RFC 9112 §2.2: blank lines before a request line are ignored, up to a limit. False when
+// there were too many (the request is then refused).
+bool HttpServer::skipBlankLines(Connection &connection)
+{
+    QByteArray &buffer = connection.buffer;
+    while (buffer.startsWith("\r\n") || buffer.startsWith('\n')) {
+        buffer.remove(0, buffer.startsWith('\n') ? 1 : 2);
+        if (++connection.blankLines <= m_limits.maxBlankLinesBeforeRequest)
+            continue;
+        qCInfo(lcSandboxHttp) << "refusing a request with 400: more than"
+                              << m_limits.maxBlankLinesBeforeRequest
+                              << "blank lines before its request line";
+        connection.headDeadline.stop();
+        reject(connection, 400,
+               "more than " + QByteArray::number(m_limits.maxBlankLinesBeforeRequest) +
+                   " blank lines before the request line");
+        return false;
+    }
+    return true;
+}
+
+// The deadline counts from the first byte of a head, not from the latest one, so that a
+// client trickling bytes cannot hold the connection.
+void HttpServer::armHeadDeadline(Connection &connection)
+{
+    const bool started = !connection.buffer.isEmpty() || connection.blankLines > 0;
+    if (started && !connection.headDeadline.isActive())
+        connection.headDeadline.start();
+}
+
+void HttpServer::onHeadTimeout(quint64 id)
+{
+    Connection *connection = find(id);
+    if (!connection || connection->closed || connection->lastRead || connection->head)
+        return;
+    qCInfo(lcSandboxHttp) << "closing a connection with 408: its request head was not complete"
+                          << "within" << m_limits.headTimeout.count() << "ms";
+    reject(*connection, 408,
+           "the request line and headers did not arrive within " +
+               QByteArray::number(qint64(m_limits.headTimeout.count())) + " ms");
 }
 
 bool HttpServer::takeBody(Connection &connection)
@@ -640,6 +718,7 @@ void HttpServer::flushReady(Connection &connection)
         connection.ready.erase(it);
         connection.socket->write(bytes);
         ++connection.nextToSend;
+        connection.idleSince = ++m_activity;
         connection.idle.start();
         if (closeAfter) {
             closeGracefully(connection);
@@ -687,6 +766,7 @@ void HttpServer::remove(quint64 id)
         return;
     connection->closed = true;
     connection->idle.stop();
+    connection->headDeadline.stop();
     if (connection->socket) {
         disconnect(connection->socket, nullptr, this, nullptr);
         connection->socket->deleteLater();

@@ -81,8 +81,16 @@ struct HttpServerLimits
     qsizetype maxHeaderBytes = 64 * 1024; ///< request line + headers; larger → 431
     qsizetype maxBodyBytes = 1024 * 1024; ///< Content-Length above this → 413
     int maxPendingPerConnection = 16;     ///< pipelined requests read ahead of their answers
-    int maxConnections = 256;             ///< further connections are closed on accept
+    /// At the cap a new connection evicts the connection idle the longest (every request
+    /// answered, nothing of a next one received, at least one request served); when none is
+    /// idle, the new connection is closed on accept.
+    int maxConnections = 256;
     std::chrono::milliseconds idleTimeout{60000}; ///< no traffic and nothing pending → close
+    /// From the first byte of a request (blank lines included) to the end of its headers; a
+    /// head not complete by then is answered 408 and the connection closed (slowloris).
+    std::chrono::milliseconds headTimeout{10000};
+    /// Blank lines ignored before a request line (RFC 9112 §2.2); one more → 400 and close.
+    int maxBlankLinesBeforeRequest = 8;
 };
 
 /// A small HTTP/1.1 server (plain or TLS) on a loopback address, for the sandbox's REST API
@@ -132,6 +140,10 @@ private:
     void process(quint64 id);
     bool processOne(Connection &connection);
     bool takeHead(Connection &connection);
+    bool skipBlankLines(Connection &connection);
+    void armHeadDeadline(Connection &connection);
+    void onHeadTimeout(quint64 id);
+    bool evictOldestIdle();
     bool takeBody(Connection &connection);
     void dispatch(Connection &connection, HttpRequest request);
     void reject(Connection &connection, int status, const QByteArray &reason);
@@ -152,6 +164,7 @@ private:
     QString m_error;
     std::map<quint64, std::unique_ptr<Connection>> m_connections;
     quint64 m_nextId = 1;
+    quint64 m_activity = 0; ///< ticks on every answer written; orders idle connections
 };
 
 } // namespace thingdeck

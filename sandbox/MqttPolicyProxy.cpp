@@ -6,6 +6,7 @@
 #include <QFile>
 #include <QSslKey>
 #include <QSslSocket>
+#include <QTimer>
 
 namespace thingdeck {
 
@@ -123,6 +124,13 @@ void MqttPolicyProxy::accept(QSslSocket *socket)
         socket->deleteLater();
         return;
     }
+    if (m_sessions.size() >= m_options.maxSessions) {
+        qCInfo(lcSandbox).noquote()
+            << "MQTT proxy: closing the connection of" << thing
+            << "before its CONNECT: the limit of" << m_options.maxSessions << "sessions is reached";
+        turnAway(socket);
+        return;
+    }
     auto *session = new MqttProxySession(socket, MqttSessionPolicy(thing, deniedTo(thing)),
                                          m_options.brokerPort, limits(), this);
     m_sessions.append(session);
@@ -130,6 +138,19 @@ void MqttPolicyProxy::accept(QSslSocket *socket)
     connect(session, &MqttProxySession::finished, this,
             [this, session] { onSessionFinished(session); });
     session->start();
+}
+
+// Closed as a broker closes TLS: close_notify, then FIN (a bare RST makes OpenSSL report
+// "unexpected EOF", which clients take for a protocol error). A device that does not take
+// the bytes is cut off when the CONNECT deadline passes.
+void MqttPolicyProxy::turnAway(QSslSocket *socket)
+{
+    socket->setParent(this);
+    connect(socket, &QSslSocket::disconnected, socket, &QObject::deleteLater);
+    QTimer::singleShot(m_options.connectTimeout, socket, &QSslSocket::abort);
+    socket->disconnectFromHost();
+    if (socket->state() == QAbstractSocket::UnconnectedState)
+        socket->deleteLater();
 }
 
 // The handshake fails after this; the reason is worth a line, as mosquitto logs it too.
@@ -161,7 +182,8 @@ QList<TopicFilter> MqttPolicyProxy::deniedTo(const QString &thingName) const
 
 MqttProxySession::Limits MqttPolicyProxy::limits() const
 {
-    return {m_options.maxRemainingLength, m_options.maxBacklogBytes, m_options.readChunkBytes};
+    return {m_options.maxRemainingLength, m_options.maxBacklogBytes, m_options.readChunkBytes,
+            m_options.connectTimeout, m_options.packetTimeout};
 }
 
 } // namespace thingdeck

@@ -8,6 +8,7 @@
 #include <QSslConfiguration>
 #include <QSslServer>
 
+#include <chrono>
 #include <optional>
 
 namespace thingdeck {
@@ -34,6 +35,13 @@ public:
         quint32 maxRemainingLength = kDefaultMaxRemainingLength;
         qint64 maxBacklogBytes = 1024 * 1024; ///< per direction and connection
         qint64 readChunkBytes = 64 * 1024;
+        /// Sessions at once. A device beyond this is told nothing: its connection is closed
+        /// (close_notify, then FIN) right after the TLS handshake, before any MQTT is read.
+        int maxSessions = 256;
+        /// From the end of the TLS handshake to a whole CONNECT packet; later → closed.
+        std::chrono::milliseconds connectTimeout{10000};
+        /// From the first byte of a packet to its last; a stalled packet → closed.
+        std::chrono::milliseconds packetTimeout{30000};
     };
 
     explicit MqttPolicyProxy(Options options, QObject *parent = nullptr);
@@ -59,6 +67,7 @@ private:
     static Result<QSslConfiguration, QString> tlsConfiguration(const SandboxPki &pki);
     void acceptPending();
     void accept(QSslSocket *socket);
+    void turnAway(QSslSocket *socket);
     void onSslErrors(QSslSocket *socket, const QList<QSslError> &errors);
     void onSessionFinished(MqttProxySession *session);
     QList<TopicFilter> deniedTo(const QString &thingName) const;

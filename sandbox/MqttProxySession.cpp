@@ -31,6 +31,12 @@ MqttProxySession::MqttProxySession(QSslSocket *client, MqttSessionPolicy policy,
     m_client->setParent(this);
     m_closeTimer.setSingleShot(true);
     connect(&m_closeTimer, &QTimer::timeout, this, &MqttProxySession::abort);
+    m_connectTimer.setSingleShot(true);
+    m_connectTimer.setInterval(m_limits.connectTimeout);
+    connect(&m_connectTimer, &QTimer::timeout, this, &MqttProxySession::onConnectTimeout);
+    m_packetTimer.setSingleShot(true);
+    m_packetTimer.setInterval(m_limits.packetTimeout);
+    connect(&m_packetTimer, &QTimer::timeout, this, &MqttProxySession::onPacketTimeout);
     // Bounded socket buffers: what is not read stays in the kernel, and TCP slows the sender.
     m_client->setReadBufferSize(m_limits.readChunkBytes);
     m_broker.setReadBufferSize(m_limits.readChunkBytes);
@@ -59,6 +65,7 @@ void MqttProxySession::start()
         finishWhenClosed();
         return;
     }
+    m_connectTimer.start();
     m_broker.connectToHost(QHostAddress::LocalHost, m_brokerPort);
 }
 
@@ -66,6 +73,8 @@ void MqttProxySession::abort()
 {
     m_closing = true;
     m_closeTimer.stop();
+    m_connectTimer.stop();
+    m_packetTimer.stop();
     m_client->disconnect(this);
     m_broker.disconnect(this);
     m_client->abort();
@@ -112,6 +121,8 @@ void MqttProxySession::onClientDisconnected()
         return;
     }
     drainClient();
+    m_connectTimer.stop(); // the device has gone: nothing more can come to wait for
+    m_packetTimer.stop();
     // Sends what is still waiting, then closes (a refusal on the way has closed it already).
     m_broker.disconnectFromHost();
     finishWhenClosed();
@@ -164,14 +175,16 @@ void MqttProxySession::drainBroker()
 // Whole packets only: a packet is checked before any byte of it reaches mosquitto.
 bool MqttProxySession::forwardPackets()
 {
-    for (;;) {
+    for (bool taken = false;; taken = true) {
         auto packet = m_reader.next();
         if (!packet) {
             refuse(packet.error());
             return false;
         }
-        if (!packet.value())
+        if (!packet.value()) {
+            trackPacketDeadline(taken);
             return true;
+        }
         const auto verdict = m_policy.inspect(*packet.value());
         if (!verdict) {
             refuse(verdict.error());
@@ -181,12 +194,57 @@ bool MqttProxySession::forwardPackets()
     }
 }
 
+// The deadline of a packet runs from its first byte: a packet taken restarts it for the next
+// one, and a device trickling bytes cannot keep a packet open.
+void MqttProxySession::trackPacketDeadline(bool packetTaken)
+{
+    if (packetTaken)
+        m_connectTimer.stop(); // the first packet is the CONNECT; the policy checks that
+    if (m_reader.bufferedBytes() == 0)
+        m_packetTimer.stop();
+    else if (packetTaken || !m_packetTimer.isActive())
+        m_packetTimer.start();
+}
+
+void MqttProxySession::onConnectTimeout()
+{
+    if (m_closing)
+        return;
+    qCInfo(lcSandbox).noquote() << "MQTT proxy: closing the connection of" << thingName()
+                                << "because no CONNECT came within"
+                                << m_limits.connectTimeout.count() << "ms of the TLS handshake";
+    closeQuietly();
+}
+
+// A packet waiting only because the proxy stopped reading (the broker's side is backed up)
+// has not stalled: the device is given the time again.
+void MqttProxySession::onPacketTimeout()
+{
+    if (m_closing)
+        return;
+    if (m_client->bytesAvailable() > 0 || m_broker.bytesToWrite() >= m_limits.maxBacklogBytes) {
+        m_packetTimer.start();
+        return;
+    }
+    qCInfo(lcSandbox).noquote() << "MQTT proxy: closing the connection of" << thingName()
+                                << "because a packet it started was not complete within"
+                                << m_limits.packetTimeout.count() << "ms";
+    closeQuietly();
+}
+
 void MqttProxySession::refuse(const QString &reason)
 {
     qCInfo(lcSandbox).noquote() << "MQTT proxy: closing the connection of" << thingName()
                                 << "as AWS IoT would:" << reason;
     emit refused(thingName(), reason);
+    closeQuietly();
+}
+
+void MqttProxySession::closeQuietly()
+{
     m_closing = true;
+    m_connectTimer.stop();
+    m_packetTimer.stop();
     m_broker.disconnect(this);
     m_broker.abort();
     // As a broker closes a TLS connection: close_notify, then FIN. A bare FIN or RST makes

@@ -7,6 +7,8 @@
 #include <QTcpSocket>
 #include <QTimer>
 
+#include <chrono>
+
 class QSslSocket;
 
 namespace thingdeck {
@@ -26,6 +28,8 @@ public:
         quint32 maxRemainingLength = 0; ///< larger packets from the device close the connection
         qint64 maxBacklogBytes = 0;     ///< reading pauses while the other side has this much
         qint64 readChunkBytes = 0;      ///< the most read from a socket at once
+        std::chrono::milliseconds connectTimeout{0}; ///< start() to a whole first packet
+        std::chrono::milliseconds packetTimeout{0};  ///< first to last byte of a packet
     };
 
     /// Takes `client` (encrypted, its certificate verified) as a child.
@@ -59,6 +63,10 @@ private:
     void drainBroker();
     bool forwardPackets();
     void refuse(const QString &reason);
+    void closeQuietly();
+    void onConnectTimeout();
+    void onPacketTimeout();
+    void trackPacketDeadline(bool packetTaken);
     void finishWhenClosed();
     qint64 clientBacklog() const;
 
@@ -69,6 +77,8 @@ private:
     Limits m_limits;
     quint16 m_brokerPort;
     QTimer m_closeTimer;
+    QTimer m_connectTimer; ///< until the first whole packet (the CONNECT) has come
+    QTimer m_packetTimer;  ///< while a packet has started but not finished
     bool m_brokerConnected = false;
     bool m_closing = false; ///< refused or aborted: nothing more is read or forwarded
     bool m_finished = false;

@@ -1,6 +1,8 @@
 // The sandbox's HTTP/1.1 server at the byte level: exact request bytes, keep-alive,
 // pipelining in order, Connection: close, refusals (chunked, oversize, malformed), answers
-// given late, never or by dropping the connection, idle timeouts, HEAD, 100-continue and TLS.
+// given late, never or by dropping the connection, idle timeouts, HEAD, 100-continue and TLS,
+// the request head deadline (slowloris), blank lines before a request line and eviction of
+// the oldest idle connection at the connection cap.
 #include "HttpServer.h"
 #include "TestPki.h"
 
@@ -10,6 +12,7 @@
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 
 #include <memory>
 #include <optional>
@@ -472,6 +475,110 @@ private Q_SLOTS:
         QTRY_VERIFY(third->isClosed());
         first->send(get("/still-served"));
         QCOMPARE(first->await(1).size(), 1);
+    }
+
+    // Slowloris: a head trickled in one byte at a time is cut off at its deadline, long before
+    // the client is done, while a whole request on a fresh connection is served as ever.
+    void slowHeadIsCutOffAtItsDeadline()
+    {
+        HttpServerLimits limits;
+        limits.headTimeout = std::chrono::milliseconds(500);
+        start(limits);
+        auto slow = connectClient();
+        const QByteArray head = get("/slow", "X-Pad: " + QByteArray(40, 'p') + "\r\n");
+        qsizetype sent = 0;
+        QTimer trickle;
+        connect(&trickle, &QTimer::timeout, this, [&] {
+            if (sent < head.size() && !slow->isClosed())
+                slow->send(head.mid(sent++, 1));
+        });
+        trickle.start(100); // the whole head would take about 7 s
+        QTRY_VERIFY_WITH_TIMEOUT(slow->isClosed(), 10000);
+        trickle.stop();
+        QVERIFY2(sent < head.size(), "the server must close before the head is complete");
+        QVERIFY2(slow->received().startsWith("HTTP/1.1 408 "), slow->received().constData());
+        QVERIFY(m_requests.isEmpty());
+
+        auto fresh = connectClient();
+        fresh->send(get("/fresh"));
+        const auto responses = fresh->await(1);
+        QCOMPARE(responses.size(), 1);
+        QCOMPARE(responses.constFirst().body, QByteArray("/fresh|"));
+    }
+
+    void blankLinesBeforeTheRequestLine_data()
+    {
+        QTest::addColumn<QByteArray>("blank");
+        QTest::addColumn<int>("count");
+        QTest::addColumn<int>("status");
+        QTest::newRow("8 CRLF") << QByteArray("\r\n") << 8 << 200;
+        QTest::newRow("8 LF") << QByteArray("\n") << 8 << 200;
+        QTest::newRow("9 CRLF") << QByteArray("\r\n") << 9 << 400;
+        QTest::newRow("100 LF") << QByteArray("\n") << 100 << 400;
+    }
+
+    void blankLinesBeforeTheRequestLine()
+    {
+        QFETCH(QByteArray, blank);
+        QFETCH(int, count);
+        QFETCH(int, status);
+        start();
+        auto client = connectClient();
+        client->send(blank.repeated(count) + get("/after-blanks"));
+        const auto responses = client->await(1);
+        QCOMPARE(responses.size(), 1);
+        QCOMPARE(responses.constFirst().status, status);
+        if (status == 200) {
+            QCOMPARE(responses.constFirst().body, QByteArray("/after-blanks|"));
+            // The count starts again for the next request on the connection.
+            client->send(blank.repeated(count) + get("/again"));
+            QCOMPARE(client->await(1).size(), 1);
+        } else {
+            QVERIFY2(responses.constFirst().body.contains("blank lines"),
+                     responses.constFirst().body.constData());
+            QTRY_VERIFY(client->isClosed());
+            QVERIFY(m_requests.isEmpty());
+        }
+    }
+
+    // At the cap, a new client evicts the keep-alive connection idle the longest.
+    void oldestIdleConnectionIsEvictedAtTheCap()
+    {
+        HttpServerLimits limits;
+        limits.maxConnections = 2;
+        start(limits);
+        auto oldest = connectClient();
+        oldest->send(get("/oldest"));
+        QCOMPARE(oldest->await(1).size(), 1);
+        auto newer = connectClient();
+        newer->send(get("/newer"));
+        QCOMPARE(newer->await(1).size(), 1);
+        QTRY_COMPARE(m_server->connectionCount(), 2);
+
+        auto third = connectClient();
+        third->send(get("/third"));
+        const auto responses = third->await(1);
+        QCOMPARE(responses.size(), 1);
+        QCOMPARE(responses.constFirst().body, QByteArray("/third|"));
+        QTRY_VERIFY(oldest->isClosed());
+        QVERIFY(!newer->isClosed());
+        newer->send(get("/newer-again"));
+        QCOMPARE(newer->await(1).size(), 1);
+    }
+
+    // A connection whose request is still unanswered is not idle: nobody is evicted.
+    void busyConnectionsAreNotEvicted()
+    {
+        HttpServerLimits limits;
+        limits.maxConnections = 1;
+        start(limits);
+        m_mode = Mode::Never;
+        auto busy = connectClient();
+        busy->send(get("/busy"));
+        QTRY_COMPARE(m_requests.size(), 1);
+        auto extra = connectClient();
+        QTRY_VERIFY(extra->isClosed());
+        QVERIFY(!busy->isClosed());
     }
 
     void tlsRoundTrip()

@@ -9,6 +9,7 @@
 #include "MqttPublishPacket.h"
 #include "MqttSessionPolicy.h"
 #include "MqttSubscribePacket.h"
+#include "MqttTestSupport.h"
 #include "SandboxPki.h"
 #include "TopicFilterOverlap.h"
 #include "mqtt/MqttConnection.h"
@@ -189,11 +190,7 @@ private:
 
     static void connectAndWait(MqttConnection &c, const MqttConnectOptions &options)
     {
-        c.connectToHost(options);
-        QTRY_VERIFY2_WITH_TIMEOUT(c.state() == MqttConnection::State::Connected ||
-                                      c.state() == MqttConnection::State::Disconnected,
-                                  qPrintable(c.errorString()), 15000);
-        QVERIFY2(c.state() == MqttConnection::State::Connected, qPrintable(c.errorString()));
+        test::MqttTestSupport::connectAndWait(c, options);
     }
 
     static void subscribeAndWait(MqttConnection &c, const QString &filterText, int qos = 1)
@@ -258,6 +255,34 @@ private:
             [&] { return (acks += socket->read(expected - acks.size())).size() >= expected; },
             10000);
         return acknowledged ? std::move(socket) : nullptr;
+    }
+
+    // A second proxy in front of the same mosquitto, with limits small enough for a test.
+    std::unique_ptr<MqttPolicyProxy> startProxy(MqttPolicyProxy::Options options) const
+    {
+        options.brokerPort = m_broker->internalPort();
+        options.denials = denials();
+        auto proxy = std::make_unique<MqttPolicyProxy>(options);
+        return proxy->listen(*m_pki) ? nullptr : std::move(proxy);
+    }
+
+    // A TLS connection with the device certificate of `thing`; nothing MQTT sent yet. Null
+    // when the handshake did not finish.
+    std::unique_ptr<QSslSocket> tlsClient(const QString &thing, quint16 port) const
+    {
+        auto socket = std::make_unique<QSslSocket>();
+        socket->setSslConfiguration(clientTls(m_pki->caCertificateFile(),
+                                              m_pki->deviceCertificateFile(thing),
+                                              m_pki->deviceKeyFile(thing)));
+        socket->connectToHostEncrypted(QStringLiteral("localhost"), port);
+        if (!QTest::qWaitFor([&] { return socket->isEncrypted(); }, 10000))
+            return nullptr;
+        return socket;
+    }
+
+    static bool isClosed(const QSslSocket &socket)
+    {
+        return socket.state() == QAbstractSocket::UnconnectedState;
     }
 
 private Q_SLOTS:
@@ -1002,6 +1027,84 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT((received += reader->readAll().size()) > 10 * 1024 * 1024, 20000);
         reader->abort();
         QTRY_COMPARE(m_proxy->sessionCount(), 1); // the publisher
+    }
+
+    // ---- limits and deadlines ----
+
+    // Beyond the session limit a device is closed after its handshake without a word; a
+    // session that ends frees its slot.
+    void sessionLimitTurnsAwayExtraDevices()
+    {
+        MqttPolicyProxy::Options options;
+        options.maxSessions = 2;
+        auto proxy = startProxy(options);
+        QVERIFY(proxy);
+        auto first = rawClient(kDevice, proxy->port(), "limit-1");
+        auto second = rawClient(kDevice, proxy->port(), "limit-2");
+        QVERIFY(first && second);
+        QCOMPARE(proxy->sessionCount(), 2);
+
+        QSslSocket extra;
+        extra.setSslConfiguration(clientTls(m_pki->caCertificateFile(),
+                                            m_pki->deviceCertificateFile(kDevice),
+                                            m_pki->deviceKeyFile(kDevice)));
+        extra.connectToHostEncrypted(QStringLiteral("localhost"), proxy->port());
+        QTRY_VERIFY_WITH_TIMEOUT(extra.isEncrypted() || isClosed(extra), 10000);
+        ConnectSpec spec;
+        spec.clientId = "limit-extra";
+        extra.write(connectPacket(spec));
+        QTRY_VERIFY_WITH_TIMEOUT(isClosed(extra), 10000);
+        QCOMPARE(extra.readAll(), QByteArray()); // no CONNACK: the CONNECT was never read
+        QCOMPARE(proxy->sessionCount(), 2);
+        QVERIFY(!isClosed(*first) && !isClosed(*second));
+
+        first->abort();
+        QTRY_COMPARE_WITH_TIMEOUT(proxy->sessionCount(), 1, 10000);
+        auto third = rawClient(kDevice, proxy->port(), "limit-3");
+        QVERIFY(third);
+        QCOMPARE(proxy->sessionCount(), 2);
+    }
+
+    // A device that finishes its TLS handshake and then sends nothing is closed.
+    void connectDeadlineClosesSilentDevices()
+    {
+        MqttPolicyProxy::Options options;
+        options.connectTimeout = std::chrono::milliseconds(300);
+        auto proxy = startProxy(options);
+        QVERIFY(proxy);
+        auto silent = tlsClient(kDevice, proxy->port());
+        QVERIFY(silent);
+        QTRY_VERIFY_WITH_TIMEOUT(isClosed(*silent), 10000);
+        QCOMPARE(silent->readAll(), QByteArray());
+        QTRY_COMPARE_WITH_TIMEOUT(proxy->sessionCount(), 0, 10000);
+
+        // One that sends its CONNECT in time stays, well past the deadline.
+        auto prompt = rawClient(kDevice, proxy->port(), "prompt");
+        QVERIFY(prompt);
+        QTest::qWait(600);
+        QVERIFY(!isClosed(*prompt));
+        QCOMPARE(proxy->sessionCount(), 1);
+    }
+
+    // A packet started and never finished closes the connection; whole packets do not.
+    void stalledPacketClosesTheConnection()
+    {
+        MqttPolicyProxy::Options options;
+        options.packetTimeout = std::chrono::milliseconds(300);
+        auto proxy = startProxy(options);
+        QVERIFY(proxy);
+        auto idle = rawClient(kDevice, proxy->port(), "whole-packets");
+        auto stalled = rawClient(kDevice, proxy->port(), "stalled");
+        QVERIFY(idle && stalled);
+        stalled->write(publishPacket(4, "stall/x", 0).left(3)); // type, length, half a topic
+        QTRY_VERIFY_WITH_TIMEOUT(isClosed(*stalled), 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(proxy->sessionCount(), 1, 10000);
+
+        idle->write(pingPacket());
+        QByteArray reply;
+        QTRY_VERIFY_WITH_TIMEOUT((reply += idle->readAll()).size() >= 2, 10000);
+        QCOMPARE(reply, QByteArray("\xD0\x00", 2)); // PINGRESP
+        QVERIFY(!isClosed(*idle));
     }
 
 #ifdef THINGDECK_PROXY_BENCHMARK
