@@ -28,6 +28,8 @@ private Q_SLOTS:
         QTest::newRow("7 slashes") << QStringLiteral("a/b/c/d/e/f/g/h") << QString();
         QTest::newRow("257 bytes") << QString(257, QLatin1Char('x')) << QStringLiteral("257 bytes");
         QTest::newRow("256 bytes") << QString(256, QLatin1Char('x')) << QString();
+        QTest::newRow("NUL") << (QStringLiteral("dt/a") + QChar(0) + QStringLiteral("b"))
+                             << QStringLiteral("NUL character");
         QTest::newRow("multi-byte counted in bytes")
             << QString(129, QChar(0x00e9)) << QStringLiteral("258 bytes");
     }
@@ -58,6 +60,8 @@ private Q_SLOTS:
         QTest::newRow("hash inside level") << QStringLiteral("dt/a#") << false;
         QTest::newRow("plus inside level") << QStringLiteral("dt/a+/x") << false;
         QTest::newRow("empty") << QString() << false;
+        QTest::newRow("NUL") << (QStringLiteral("dt/a") + QChar(0) + QStringLiteral("b/#"))
+                             << false;
     }
 
     void topicFilterValidity()

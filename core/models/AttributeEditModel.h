@@ -22,7 +22,7 @@ public:
     /// Starts over from these attributes of this version of the thing.
     void load(const QMap<QString, QString> &attributes, qint64 version);
     /// Back to what load() was given.
-    void revert();
+    void revert() override;
     /// Appends an empty row and returns it; its name must be filled in before update().
     int addAttribute();
     void removeAttribute(int row);

@@ -29,6 +29,9 @@ QString TopicFilter::validate(const QString &text)
         return QStringLiteral("A topic filter cannot be empty.");
     if (text.toUtf8().size() > kMaxFilterBytes)
         return QStringLiteral("The topic filter is longer than %1 bytes.").arg(kMaxFilterBytes);
+    // MQTT forbids U+0000 in topic filters as in topic names.
+    if (text.contains(QChar(0)))
+        return QStringLiteral("A topic filter cannot contain a NUL character.");
     const QStringList levels = text.split(QLatin1Char('/'));
     for (qsizetype i = 0; i < levels.size(); ++i) {
         const QString problem = levelProblem(levels, i);
