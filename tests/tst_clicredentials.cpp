@@ -5,6 +5,7 @@
 // botocore's allowed self-reference; MFA asked on a pseudo-terminal once, then served from
 // ~/.aws/cli/cache to a run without any terminal; wrong codes; expiry and refresh; the web
 // identity token file read again; and the cache shared with Debian's AWS CLI both ways.
+#include "CredentialTestSupport.h"
 #include "SandboxProcess.h"
 #include "aws/SigV4Signer.h"
 
@@ -16,7 +17,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QMessageAuthenticationCode>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QSignalSpy>
@@ -44,7 +44,7 @@ using namespace thingdeck::test;
 namespace {
 
 // Debian's AWS CLI, not whatever else may be first on PATH.
-const QString kAws = QStringLiteral("/usr/bin/aws");
+const QString kAws = test::CredentialTestSupport::awsProgram();
 constexpr int kRunTimeoutMs = 60000;
 
 QString str(const char *text)
@@ -256,51 +256,14 @@ int modeOf(const QString &path)
     return ::stat(QFile::encodeName(path).constData(), &info) == 0 ? int(info.st_mode & 07777) : -1;
 }
 
-// RFC 4648 base32, for the MFA secret sandbox.json gives.
 QByteArray base32Decode(const QString &text)
 {
-    static const QByteArray alphabet("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567");
-    QByteArray out;
-    quint32 buffer = 0;
-    int bits = 0;
-    for (QChar c : text) {
-        const qsizetype index = alphabet.indexOf(char(c.toUpper().toLatin1()));
-        if (index < 0)
-            continue;
-        buffer = (buffer << 5) | quint32(index);
-        bits += 5;
-        if (bits >= 8) {
-            out += char((buffer >> (bits - 8)) & 0xff);
-            bits -= 8;
-        }
-    }
-    return out;
+    return test::CredentialTestSupport::base32Decode(text);
 }
 
-// RFC 6238 (SHA-1, 6 digits, 30 s) with Qt's HMAC, independent of the sandbox's code.
-QByteArray totp(const QByteArray &secret, qint64 unixSeconds)
-{
-    QByteArray counter(8, '\0');
-    quint64 step = quint64(unixSeconds / 30);
-    for (int i = 7; i >= 0; --i, step >>= 8)
-        counter[i] = char(step & 0xff);
-    const QByteArray mac =
-        QMessageAuthenticationCode::hash(counter, secret, QCryptographicHash::Sha1);
-    const int offset = mac.at(19) & 0x0f;
-    const quint32 value = ((quint32(quint8(mac.at(offset))) & 0x7f) << 24) |
-                          (quint32(quint8(mac.at(offset + 1))) << 16) |
-                          (quint32(quint8(mac.at(offset + 2))) << 8) |
-                          quint32(quint8(mac.at(offset + 3)));
-    return QByteArray::number(value % 1000000).rightJustified(6, '0');
-}
-
-// The current code, never one within 5 s of its end (it could be stale when it arrives).
 QByteArray freshTotp(const QByteArray &secret)
 {
-    const qint64 now = QDateTime::currentSecsSinceEpoch();
-    if (now % 30 >= 25)
-        QThread::msleep(quint64(30 - now % 30) * 1000 + 300);
-    return totp(secret, QDateTime::currentSecsSinceEpoch());
+    return test::CredentialTestSupport::freshTotp(secret).toLatin1();
 }
 
 QString xmlValue(const QByteArray &xml, const QString &name)
@@ -669,7 +632,7 @@ private Q_SLOTS:
                 900);
 
         // Debian's AWS CLI cannot reach the sandbox's SSO portal: it lists things from that file.
-        if (!QFile::exists(kAws))
+        if (kAws.isEmpty())
             return;
         const QByteArray before = contentsOf(path);
         const Run shared = awsListThings(str("sso"), home.path());
@@ -957,7 +920,7 @@ private Q_SLOTS:
     // the entry thingdeck-cli wrote; with no terminal and stdin at EOF it cannot ask either.
     void awsCliUsesThingdeckCache()
     {
-        if (!QFile::exists(kAws))
+        if (kAws.isEmpty())
             QSKIP("Debian's AWS CLI (/usr/bin/aws) is not installed");
         if (cacheFiles(m_mfaHome.path()).isEmpty()) {
             const TerminalRun assumed = mfaRunOnTerminal(m_mfaHome.path());

@@ -3,6 +3,7 @@
 // GetCallerIdentity) signed by hand with the core SigV4 signer over QNetworkAccessManager, the
 // SSO portal and OIDC, the temporary credentials on the REST API, their expiry, the example
 // configuration files, and Debian's AWS CLI.
+#include "CredentialTestSupport.h"
 #include "SandboxOptions.h"
 #include "SandboxProcess.h"
 #include "Totp.h"
@@ -15,7 +16,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QMessageAuthenticationCode>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QSignalSpy>
@@ -31,7 +31,7 @@ using namespace thingdeck::test;
 namespace {
 
 // Debian's AWS CLI, not whatever else may be first on PATH.
-const QString kAws = QStringLiteral("/usr/bin/aws");
+const QString kAws = test::CredentialTestSupport::awsProgram();
 
 QString str(const char *text)
 {
@@ -107,45 +107,14 @@ AwsCredentials credentialsFrom(const QByteArray &xml)
     return keys;
 }
 
-// RFC 4648 base32, for the MFA secret sandbox.json gives.
 QByteArray base32Decode(const QString &text)
 {
-    static const QByteArray alphabet("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567");
-    QByteArray out;
-    quint32 buffer = 0;
-    int bits = 0;
-    for (QChar c : text) {
-        const qsizetype index = alphabet.indexOf(char(c.toUpper().toLatin1()));
-        if (index < 0)
-            continue;
-        buffer = (buffer << 5) | quint32(index);
-        bits += 5;
-        if (bits >= 8) {
-            out += char((buffer >> (bits - 8)) & 0xff);
-            bits -= 8;
-        }
-    }
-    return out;
+    return test::CredentialTestSupport::base32Decode(text);
 }
 
-// RFC 6238 with Qt's HMAC, independent of the sandbox's OpenSSL one.
 QString totp(const QByteArray &secret, qint64 unixSeconds, int digits = 6)
 {
-    QByteArray counter(8, '\0');
-    quint64 step = quint64(unixSeconds / 30);
-    for (int i = 7; i >= 0; --i, step >>= 8)
-        counter[i] = char(step & 0xff);
-    const QByteArray mac =
-        QMessageAuthenticationCode::hash(counter, secret, QCryptographicHash::Sha1);
-    const int offset = mac.at(19) & 0x0f;
-    const quint32 value = ((quint32(quint8(mac.at(offset))) & 0x7f) << 24) |
-                          (quint32(quint8(mac.at(offset + 1))) << 16) |
-                          (quint32(quint8(mac.at(offset + 2))) << 8) |
-                          quint32(quint8(mac.at(offset + 3)));
-    quint32 modulus = 1;
-    for (int i = 0; i < digits; ++i)
-        modulus *= 10;
-    return QStringLiteral("%1").arg(value % modulus, digits, 10, QLatin1Char('0'));
+    return test::CredentialTestSupport::totp(secret, unixSeconds, digits);
 }
 
 // A tiny reader of the AWS INI files: "section" → key → value.
@@ -909,7 +878,7 @@ private Q_SLOTS:
 
     void awsCliGetCallerIdentity()
     {
-        if (!QFile::exists(kAws))
+        if (kAws.isEmpty())
             QSKIP("Debian's AWS CLI (/usr/bin/aws) is not installed");
         const Run r = run(kAws,
                           m_sandbox->endpointArguments() +
@@ -923,7 +892,7 @@ private Q_SLOTS:
 
     void awsCliAssumeRole()
     {
-        if (!QFile::exists(kAws))
+        if (kAws.isEmpty())
             QSKIP("Debian's AWS CLI (/usr/bin/aws) is not installed");
         const Run r = run(kAws,
                           m_sandbox->endpointArguments() +
@@ -966,7 +935,7 @@ private Q_SLOTS:
 
     void awsCliWithStaticExample()
     {
-        if (!QFile::exists(kAws))
+        if (kAws.isEmpty())
             QSKIP("Debian's AWS CLI (/usr/bin/aws) is not installed");
         // Only what the example files say: keys, region and ca_bundle (no AWS_CA_BUNDLE).
         QProcessEnvironment env = cliEnvironment();

@@ -1,66 +1,27 @@
 // The GUI's MFA dialog in front of the real sandbox STS: a session whose profile assumes a
 // role with mfa_serial asks through DialogMfaCodeSource, and the code typed lists the things.
+#include "CredentialTestSupport.h"
 #include "SandboxProcess.h"
 #include "connection/MfaCodeDialog.h"
 #include "models/ThingListModel.h"
 #include "session/ConsoleSession.h"
 
-#include <QCryptographicHash>
 #include <QDateTime>
 #include <QDialogButtonBox>
 #include <QJsonObject>
 #include <QLineEdit>
-#include <QMessageAuthenticationCode>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
-#include <QtEndian>
 
 #include <memory>
 
 using namespace thingdeck;
 using thingdeck::test::SandboxProcess;
 
-namespace {
-
-QByteArray base32Decode(const QString &text)
-{
-    static const QByteArray alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-    QByteArray out;
-    quint32 buffer = 0;
-    int bits = 0;
-    for (const QChar c : text) {
-        const qsizetype value = alphabet.indexOf(char(c.toUpper().toLatin1()));
-        if (value < 0)
-            continue;
-        buffer = (buffer << 5) | quint32(value);
-        bits += 5;
-        if (bits >= 8) {
-            out.append(char((buffer >> (bits - 8)) & 0xff));
-            bits -= 8;
-        }
-    }
-    return out;
-}
-
-// RFC 6238 with HMAC-SHA1, 30 s steps, 6 digits: computed here independently of the sandbox.
-QString totp(const QByteArray &secret, qint64 unixSeconds)
-{
-    const quint64 counter = quint64(unixSeconds / 30);
-    QByteArray message(8, '\0');
-    qToBigEndian(counter, message.data());
-    const QByteArray mac =
-        QMessageAuthenticationCode::hash(message, secret, QCryptographicHash::Sha1);
-    const int offset = mac.at(mac.size() - 1) & 0x0f;
-    const quint32 binary =
-        (quint32(uchar(mac.at(offset)) & 0x7f) << 24) | (quint32(uchar(mac.at(offset + 1))) << 16) |
-        (quint32(uchar(mac.at(offset + 2))) << 8) | quint32(uchar(mac.at(offset + 3)));
-    return QStringLiteral("%1").arg(binary % 1000000, 6, 10, QLatin1Char('0'));
-}
-
-} // namespace
+using thingdeck::test::CredentialTestSupport;
 
 class TestMfaDialog : public QObject
 {
@@ -125,8 +86,9 @@ private slots:
         while (QDateTime::currentSecsSinceEpoch() % 30 > 26)
             QThread::msleep(200);
         const QString code =
-            totp(base32Decode(mfa.value(QStringLiteral("secretBase32")).toString()),
-                 QDateTime::currentSecsSinceEpoch());
+            CredentialTestSupport::totp(CredentialTestSupport::base32Decode(
+                                            mfa.value(QStringLiteral("secretBase32")).toString()),
+                                        QDateTime::currentSecsSinceEpoch());
         QTest::keyClicks(dialog->field(), code);
         QVERIFY(ok->isEnabled());
         QTest::mouseClick(ok, Qt::LeftButton);
