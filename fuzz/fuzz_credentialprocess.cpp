@@ -15,13 +15,22 @@ namespace {
 
 constexpr qsizetype kRecognizable = 8; // shorter values may occur in a message by chance
 
+// A secret value can also occur in the message's own fixed text (the fuzzer once set
+// SessionToken to the example date the message gives), so a value found in the message is
+// replaced by a marker and the output parsed again: the marker must not be quoted.
 void checkNoSecretIn(const QString &message, const QByteArray &output)
 {
     const QJsonObject object = QJsonDocument::fromJson(output).object();
     for (const char *key : {"SecretAccessKey", "SessionToken"}) {
         const QString secret = object.value(QLatin1String(key)).toString();
-        if (secret.size() >= kRecognizable)
-            FUZZ_CHECK(!message.contains(secret));
+        if (secret.size() < kRecognizable || !message.contains(secret))
+            continue;
+        const QString marker = QStringLiteral("fuzz-marker-%1").arg(QLatin1String(key));
+        QJsonObject changed = object;
+        changed.insert(QLatin1String(key), marker);
+        const auto again =
+            CredentialProcess::parseOutput(QJsonDocument(changed).toJson(), QStringLiteral("fuzz"));
+        FUZZ_CHECK(again.ok() || !again.error().message.contains(marker));
     }
 }
 

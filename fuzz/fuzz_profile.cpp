@@ -29,12 +29,20 @@ void checkSections(const ProfileFile::Sections &sections)
     }
 }
 
+// Lines as Python's universal newlines count them (\r\n, \r and \n each end one), which is
+// how the AWS CLI, and so the parser, numbers them.
+qsizetype lineCount(QString text)
+{
+    text.replace(QStringLiteral("\r\n"), QStringLiteral("\n"));
+    return text.count(u'\n') + text.count(u'\r') + 1;
+}
+
 std::optional<ProfileFile> parsed(const QString &text, ProfileFile::Kind kind)
 {
     const auto result = ProfileFile::parse(text, kind, QStringLiteral("fuzzfile"));
     if (!result.ok()) {
         FUZZ_CHECK(result.error().file == QStringLiteral("fuzzfile"));
-        FUZZ_CHECK(result.error().line >= 0 && result.error().line <= text.count(u'\n') + 1);
+        FUZZ_CHECK(result.error().line >= 0 && result.error().line <= lineCount(text));
         FUZZ_CHECK(!result.error().message.isEmpty());
         return std::nullopt;
     }

@@ -10,6 +10,7 @@
 #include "aws/SigV4Signer.h"
 
 #include <algorithm>
+#include <string_view>
 
 using namespace thingdeck;
 
@@ -60,15 +61,26 @@ bool isNormalized(const QByteArray &uri)
     return true;
 }
 
+// RFC 9110 token characters: the only ones a header name can have on the wire (Qt and every
+// HTTP stack refuse others), so a name outside them never reaches the signer from a request.
+bool isToken(const QByteArray &name)
+{
+    static constexpr std::string_view extra = "!#$%&'*+-.^_`|~";
+    return !name.isEmpty() && std::all_of(name.begin(), name.end(), [](char c) {
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+               extra.find(c) != std::string_view::npos;
+    });
+}
+
 QList<HttpHeader> headersOf(const QByteArray &text)
 {
     QList<HttpHeader> headers;
     for (const QByteArray &line : text.split('\n')) {
         const qsizetype colon = line.indexOf(':');
         const QByteArray name = colon < 0 ? line : line.left(colon);
-        const QByteArray lower = name.trimmed().toLower();
+        const QByteArray lower = name.toLower();
         // signHeaders() adds these itself and requires that the request does not hold them.
-        if (name.isEmpty() || lower == "x-amz-date" || lower == "x-amz-security-token" ||
+        if (!isToken(name) || lower == "x-amz-date" || lower == "x-amz-security-token" ||
             lower == "authorization" || lower == "host")
             continue;
         headers.append({name, colon < 0 ? QByteArray() : line.mid(colon + 1)});
