@@ -10,9 +10,14 @@
 #include <QLoggingCategory>
 #include <QTextStream>
 
+#include <cstdio>
+#include <exception>
+
 using namespace thingdeck;
 
-int main(int argc, char *argv[])
+namespace {
+
+int run(int argc, char **argv)
 {
     thingdeck::keepOpenSslStateUntilExit();
     QCoreApplication app(argc, argv);
@@ -49,4 +54,20 @@ int main(int argc, char *argv[])
     // Qt's network thread tears it down (a double free seen under load).
     QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
     return exitCode;
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    // Nothing here is meant to throw; if something does (std::bad_alloc), say so and exit with
+    // EX_SOFTWARE rather than abort through std::terminate.
+    try {
+        return run(argc, argv);
+    } catch (const std::exception &error) {
+        static_cast<void>(std::fprintf(stderr, "thingdeck-cli: %s\n", error.what()));
+    } catch (...) {
+        static_cast<void>(std::fputs("thingdeck-cli: unexpected exception\n", stderr));
+    }
+    return 70;
 }

@@ -100,5 +100,5 @@ int main(int argc, char **argv)
     QObject::connect(&unixSignals, &UnixSignalWatcher::terminationRequested, &window,
                      &MainWindow::close);
     openRequested(options, workspace, window, settings, environment);
-    return app.exec();
+    return QApplication::exec();
 }

@@ -38,7 +38,7 @@ bool isIgnored(int number)
 UnixSignalWatcher::UnixSignalWatcher(QObject *parent)
     : QObject(parent)
 {
-    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, m_fds) != 0)
+    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, m_fds.data()) != 0)
         return;
     // Non-blocking, so that a flood of signals can never block the handler.
     ::fcntl(m_fds[0], F_SETFL, ::fcntl(m_fds[0], F_GETFL) | O_NONBLOCK);

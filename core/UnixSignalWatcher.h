@@ -3,6 +3,7 @@
 #include <QObject>
 #include <QSocketNotifier>
 
+#include <array>
 #include <csignal>
 #include <memory>
 #include <utility>
@@ -20,6 +21,7 @@ class UnixSignalWatcher : public QObject
 public:
     explicit UnixSignalWatcher(QObject *parent = nullptr);
     ~UnixSignalWatcher() override;
+    Q_DISABLE_COPY_MOVE(UnixSignalWatcher)
 
     /// False when the pipe or the handlers could not be installed.
     bool isValid() const { return m_notifier != nullptr; }
@@ -31,7 +33,7 @@ Q_SIGNALS:
 private:
     void onReadable();
 
-    int m_fds[2] = {-1, -1};
+    std::array<int, 2> m_fds = {-1, -1};
     /// The signals given a handler (those not ignored at start), with their previous action.
     std::vector<std::pair<int, struct sigaction>> m_previous;
     std::unique_ptr<QSocketNotifier> m_notifier;

@@ -19,11 +19,14 @@ namespace thingdeck {
 
 /// The sandbox's MQTT broker: mosquitto run as a child process with a generated config that
 /// imitates AWS IoT Core's endpoints on loopback. Three listeners:
-///  - internal: plain MQTT on 127.0.0.1, for the sandbox's own service connection (mosquitto
-///    also needs one normal listener for the websockets listener to start at all);
+///  - internal: plain MQTT on 127.0.0.1, for the sandbox's own service connection and the MQTT
+///    policy proxy (mosquitto also needs one normal listener for the websockets listener to
+///    start at all);
 ///  - MQTT over mutual TLS (port 8883 in AWS): a client certificate from the sandbox CA is
 ///    required and its CN (the thing name) becomes the MQTT user name;
-///  - MQTT over TLS websockets (port 443 in AWS, path /mqtt).
+///  - internal: MQTT over plain websockets on loopback, behind the WebSocketGate, which
+///    terminates TLS and checks the SigV4 presigned URL that mosquitto would ignore (the
+///    public wss:// port, 443 in AWS, is the gate's).
 /// Everything is asynchronous: start() returns at once and ready() or failed() follows.
 /// The child never outlives this process, even when this process is killed with SIGKILL
 /// (the kernel's parent-death signal; it follows the *thread* that started the child, so
@@ -50,8 +53,9 @@ public:
         QString program = QStringLiteral("mosquitto");
         /// Where mosquitto.conf (and mosquitto.acl) are written; empty: the PKI's directory.
         QString configDirectory;
-        quint16 mqttPort = 0;      ///< MQTT over mutual TLS; 0 picks a free port
-        quint16 webSocketPort = 0; ///< MQTT over TLS websockets; 0 picks a free port
+        quint16 mqttPort = 0; ///< MQTT over mutual TLS; 0 picks a free port
+        /// The internal plain websockets listener (for the WebSocketGate); 0 picks a free port.
+        quint16 webSocketPort = 0;
         QList<Denial> denials;
         std::chrono::milliseconds stopTimeout{3000}; ///< SIGTERM, then SIGKILL after this
     };

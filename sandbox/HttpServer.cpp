@@ -34,13 +34,6 @@ struct ParsedHead
     bool continueSent = false;
 };
 
-/// Why a request cannot be read; answered with `status` and the connection closed.
-struct ParseError
-{
-    int status = 400;
-    QByteArray reason;
-};
-
 /// What the server remembers about a request until it is answered.
 struct Unanswered
 {
@@ -103,33 +96,33 @@ QList<QByteArray> splitLines(const QByteArray &block)
     return lines;
 }
 
-std::optional<ParseError> parseRequestLine(const QByteArray &line, HttpRequest &request)
+std::optional<HttpParseError> parseRequestLine(const QByteArray &line, HttpRequest &request)
 {
     const QList<QByteArray> parts = line.split(' ');
     if (parts.size() != 3 || !isToken(parts.at(0)) || hasControlChar(parts.at(1)))
-        return ParseError{400, "malformed request line"};
+        return HttpParseError{400, "malformed request line"};
     request.method = parts.at(0);
     request.target = parts.at(1);
     request.version = parts.at(2);
     if (!request.target.startsWith('/') && request.target != "*")
-        return ParseError{400, "only origin-form request targets (\"/path?query\") are served"};
+        return HttpParseError{400, "only origin-form request targets (\"/path?query\") are served"};
     if (request.version == "HTTP/1.1" || request.version == "HTTP/1.0")
         return std::nullopt;
     if (request.version.startsWith("HTTP/"))
-        return ParseError{505, "only HTTP/1.1 and HTTP/1.0 are supported"};
-    return ParseError{400, "malformed HTTP version"};
+        return HttpParseError{505, "only HTTP/1.1 and HTTP/1.0 are supported"};
+    return HttpParseError{400, "malformed HTTP version"};
 }
 
-std::optional<ParseError> parseHeaderLine(const QByteArray &line, HttpRequest &request)
+std::optional<HttpParseError> parseHeaderLine(const QByteArray &line, HttpRequest &request)
 {
     if (line.startsWith(' ') || line.startsWith('\t'))
-        return ParseError{400, "obsolete header line folding is not supported"};
+        return HttpParseError{400, "obsolete header line folding is not supported"};
     const qsizetype colon = line.indexOf(':');
     if (colon <= 0 || !isToken(line.left(colon)))
-        return ParseError{400, "malformed header line"};
+        return HttpParseError{400, "malformed header line"};
     const QByteArray value = trimOws(line.mid(colon + 1));
     if (hasControlChar(value))
-        return ParseError{400, "control character in a header value"};
+        return HttpParseError{400, "control character in a header value"};
     request.headers.append({line.left(colon), value});
     return std::nullopt;
 }
@@ -144,8 +137,8 @@ QList<QByteArray> listValues(const HttpRequest &request, const QByteArray &name)
     return values;
 }
 
-std::optional<ParseError> readContentLength(const HttpRequest &request, qsizetype maxBody,
-                                            qsizetype &length)
+std::optional<HttpParseError> readContentLength(const HttpRequest &request, qsizetype maxBody,
+                                                qsizetype &length)
 {
     const QList<QByteArray> values = listValues(request, "content-length");
     if (values.isEmpty())
@@ -155,30 +148,32 @@ std::optional<ParseError> readContentLength(const HttpRequest &request, qsizetyp
         !first.isEmpty() && first.size() <= 18 &&
         std::all_of(first.begin(), first.end(), [](char c) { return c >= '0' && c <= '9'; });
     if (!digits || values.count(first) != values.size())
-        return ParseError{400, "invalid Content-Length"};
+        return HttpParseError{400, "invalid Content-Length"};
     length = first.toLongLong();
     if (length > maxBody)
-        return ParseError{413, "the body is larger than " + QByteArray::number(maxBody) + " bytes"};
+        return HttpParseError{413,
+                              "the body is larger than " + QByteArray::number(maxBody) + " bytes"};
     return std::nullopt;
 }
 
-std::optional<ParseError> checkFraming(const HttpRequest &request)
+std::optional<HttpParseError> checkFraming(const HttpRequest &request)
 {
     if (!request.hasHeader("transfer-encoding"))
         return std::nullopt;
     // Both framings at once is the classic request-smuggling shape: refuse it outright.
     if (request.hasHeader("content-length"))
-        return ParseError{400, "Transfer-Encoding and Content-Length together are not accepted"};
-    return ParseError{411, "Transfer-Encoding (chunked bodies) is not supported; send the body "
-                           "with a Content-Length header"};
+        return HttpParseError{400,
+                              "Transfer-Encoding and Content-Length together are not accepted"};
+    return HttpParseError{411, "Transfer-Encoding (chunked bodies) is not supported; send the body "
+                               "with a Content-Length header"};
 }
 
-std::optional<ParseError> finishHead(ParsedHead &head, const HttpServerLimits &limits)
+std::optional<HttpParseError> finishHead(ParsedHead &head, const HttpServerLimits &limits)
 {
     const HttpRequest &request = head.request;
     const bool http10 = request.version == "HTTP/1.0";
     if (!http10 && listValues(request, "host").size() != 1)
-        return ParseError{400, "an HTTP/1.1 request needs exactly one Host header"};
+        return HttpParseError{400, "an HTTP/1.1 request needs exactly one Host header"};
     if (auto error = checkFraming(request))
         return error;
     if (auto error = readContentLength(request, limits.maxBodyBytes, head.contentLength))
@@ -189,12 +184,13 @@ std::optional<ParseError> finishHead(ParsedHead &head, const HttpServerLimits &l
     return std::nullopt;
 }
 
-Result<ParsedHead, ParseError> parseHead(const QByteArray &block, const HttpServerLimits &limits)
+Result<ParsedHead, HttpParseError> parseHead(const QByteArray &block,
+                                             const HttpServerLimits &limits)
 {
     const QList<QByteArray> lines = splitLines(block);
     ParsedHead head;
     if (lines.isEmpty())
-        return fail(ParseError{400, "empty request"});
+        return fail(HttpParseError{400, "empty request"});
     if (auto error = parseRequestLine(lines.constFirst(), head.request))
         return fail(*error);
     for (qsizetype i = 1; i < lines.size(); ++i) {
@@ -301,6 +297,26 @@ struct HttpServer::Connection
                socket->bytesAvailable() == 0;
     }
 };
+
+// --- parsing helpers shared with other front ends ------------------------------------------
+
+qsizetype HttpServer::headEnd(const QByteArray &buffer)
+{
+    return headerEnd(buffer);
+}
+
+Result<HttpRequest, HttpParseError> HttpServer::parseRequestHead(const QByteArray &head)
+{
+    auto parsed = parseHead(head, HttpServerLimits{});
+    if (!parsed.ok())
+        return fail(parsed.error());
+    return std::move(parsed).value().request;
+}
+
+QByteArray HttpServer::serializeResponse(const HttpResponse &response, bool keepAlive)
+{
+    return serialize(response, keepAlive, false);
+}
 
 // --- HttpRequest ---------------------------------------------------------------------------
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "Result.h"
 #include "aws/SigV4Signer.h"
 
 #include <QByteArray>
@@ -48,6 +49,13 @@ struct HttpResponse
     int status = 200;
     QList<HttpHeader> headers;
     QByteArray body;
+};
+
+/// Why a request cannot be read; answered with `status` and the connection closed.
+struct HttpParseError
+{
+    int status = 400;
+    QByteArray reason;
 };
 
 /// The way back to the client of one request. A cheap value the handler may keep and use
@@ -126,6 +134,15 @@ public:
     int connectionCount() const;
 
     void setHandler(Handler handler);
+
+    /// The end of the request head at the start of `buffer` (just past its blank line), or
+    /// -1 while it is incomplete. With parseRequestHead() and serializeResponse(), for front
+    /// ends that read one request head as this server does and then hand the connection on.
+    static qsizetype headEnd(const QByteArray &buffer);
+    /// Parses a complete head (request line and headers, no body) with this server's rules.
+    static Result<HttpRequest, HttpParseError> parseRequestHead(const QByteArray &head);
+    /// The bytes this server writes for `response`, Date, Content-Length and Connection added.
+    static QByteArray serializeResponse(const HttpResponse &response, bool keepAlive);
 
 private:
     friend class HttpResponder;

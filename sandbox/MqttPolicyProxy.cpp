@@ -1,12 +1,9 @@
 #include "MqttPolicyProxy.h"
 
 #include "Logging.h"
-#include "SandboxPki.h"
+#include "SandboxTls.h"
 
-#include <QFile>
-#include <QSslKey>
 #include <QSslSocket>
-#include <QTimer>
 
 namespace thingdeck {
 
@@ -14,21 +11,6 @@ namespace {
 
 // How long a client may take for its TLS handshake before the server drops it.
 constexpr int kHandshakeTimeoutMs = 10000;
-
-Result<QByteArray, QString> readPem(const QString &fileName)
-{
-    QFile file(fileName);
-    if (!file.open(QIODevice::ReadOnly))
-        return fail(QStringLiteral("cannot read %1: %2").arg(fileName, file.errorString()));
-    return file.readAll();
-}
-
-// SandboxPki makes EC keys; RSA keeps an older state directory usable.
-QSslKey parseKey(const QByteArray &pem)
-{
-    const QSslKey key(pem, QSsl::Ec);
-    return key.isNull() ? QSslKey(pem, QSsl::Rsa) : key;
-}
 
 } // namespace
 
@@ -66,26 +48,12 @@ std::optional<QString> MqttPolicyProxy::listen(const SandboxPki &pki, quint16 po
 // certificates registered with AWS IoT do there.
 Result<QSslConfiguration, QString> MqttPolicyProxy::tlsConfiguration(const SandboxPki &pki)
 {
-    const auto ca = readPem(pki.caCertificateFile());
-    const auto certificate = readPem(pki.serverCertificateFile());
-    const auto key = readPem(pki.serverKeyFile());
-    for (const auto *pem : {&ca, &certificate, &key}) {
-        if (!pem->ok())
-            return fail(pem->error());
-    }
-    QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
-    tls.setCaCertificates(QSslCertificate::fromData(ca.value()));
-    tls.setLocalCertificateChain(QSslCertificate::fromData(certificate.value()));
-    tls.setPrivateKey(parseKey(key.value()));
-    tls.setPeerVerifyMode(QSslSocket::VerifyPeer);
-    tls.setProtocol(QSsl::TlsV1_2OrLater);
+    auto tls = SandboxTls::serverConfiguration(pki);
+    if (!tls)
+        return tls;
+    tls.value().setPeerVerifyMode(QSslSocket::VerifyPeer);
     // AWS IoT's MQTT on port 443 asks for this ALPN name; offering it lets such clients in.
-    tls.setAllowedNextProtocols({QByteArrayLiteral("x-amzn-mqtt-ca")});
-    if (tls.caCertificates().isEmpty() || tls.localCertificate().isNull() ||
-        tls.privateKey().isNull())
-        return fail(QStringLiteral("cannot load the sandbox certificates from %1; delete the "
-                                   "folder to have the sandbox make them anew")
-                        .arg(pki.directory()));
+    tls.value().setAllowedNextProtocols({QByteArrayLiteral("x-amzn-mqtt-ca")});
     return tls;
 }
 
@@ -140,17 +108,10 @@ void MqttPolicyProxy::accept(QSslSocket *socket)
     session->start();
 }
 
-// Closed as a broker closes TLS: close_notify, then FIN (a bare RST makes OpenSSL report
-// "unexpected EOF", which clients take for a protocol error). A device that does not take
-// the bytes is cut off when the CONNECT deadline passes.
+// A device that does not take the close within the CONNECT deadline is cut off.
 void MqttPolicyProxy::turnAway(QSslSocket *socket)
 {
-    socket->setParent(this);
-    connect(socket, &QSslSocket::disconnected, socket, &QObject::deleteLater);
-    QTimer::singleShot(m_options.connectTimeout, socket, &QSslSocket::abort);
-    socket->disconnectFromHost();
-    if (socket->state() == QAbstractSocket::UnconnectedState)
-        socket->deleteLater();
+    SandboxTls::closeGracefully(socket, this, m_options.connectTimeout);
 }
 
 // The handshake fails after this; the reason is worth a line, as mosquitto logs it too.

@@ -2,6 +2,8 @@
 
 #include <QTimeZone>
 
+#include <map>
+
 namespace thingdeck {
 
 namespace {
@@ -86,6 +88,122 @@ SigV4Request signedPart(const HttpRequest &request, const SigV4Authorization &au
     return part;
 }
 
+AuthFailure missingToken()
+{
+    return failure("MissingAuthenticationTokenException",
+                   QStringLiteral("Missing Authentication Token"));
+}
+
+AuthFailure invalidToken()
+{
+    return failure("UnrecognizedClientException",
+                   QStringLiteral("The security token included in the request is invalid."));
+}
+
+QString stamp(const QDateTime &time)
+{
+    return QString::fromLatin1(SigV4Signer::timestamp(time));
+}
+
+std::optional<AuthFailure> checkNotFuture(const QDateTime &signedAt, const QDateTime &current)
+{
+    const QDateTime latest = current.addSecs(RequestAuthenticator::kMaxSkewSeconds);
+    if (signedAt <= latest)
+        return std::nullopt;
+    return invalidSignature(
+        QStringLiteral("Signature not yet current: %1 is still later than %2 (%3 + 5 min.)")
+            .arg(stamp(signedAt), stamp(latest), stamp(current)));
+}
+
+QByteArray decodedName(const QByteArray &part)
+{
+    const qsizetype eq = part.indexOf('=');
+    return QByteArray::fromPercentEncoding(eq < 0 ? part : part.left(eq));
+}
+
+using PresignedParams = std::map<QByteArray, QByteArray>;
+
+// The X-Amz-* parameters of a presigned URL, decoded. A repeated one is refused: which of the
+// two a signer meant cannot be known.
+Result<PresignedParams, AuthFailure> presignedParams(const QByteArray &query)
+{
+    PresignedParams params;
+    for (const QByteArray &part : query.split('&')) {
+        const QByteArray name = decodedName(part);
+        if (!name.startsWith("X-Amz-"))
+            continue;
+        const qsizetype eq = part.indexOf('=');
+        const QByteArray value = eq < 0 ? QByteArray() : part.mid(eq + 1);
+        if (!params.emplace(name, QByteArray::fromPercentEncoding(value)).second)
+            return fail(failure("IncompleteSignatureException",
+                                QStringLiteral("The query-string parameter '%1' is given more "
+                                               "than once.")
+                                    .arg(QString::fromLatin1(name))));
+    }
+    if (!params.contains("X-Amz-Algorithm") && !params.contains("X-Amz-Signature"))
+        return fail(missingToken());
+    for (const char *name : {"X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Signature",
+                             "X-Amz-SignedHeaders", "X-Amz-Date"}) {
+        if (!params.contains(name))
+            return fail(failure("IncompleteSignatureException",
+                                QStringLiteral("AWS query-string parameters must include '%1'. "
+                                               "Re-examine the query-string parameters.")
+                                    .arg(QLatin1String(name))));
+    }
+    return params;
+}
+
+// The same fields as an Authorization header, taken apart by the same parser.
+Result<SigV4Authorization, AuthFailure> presignedAuthorization(const PresignedParams &params)
+{
+    const QByteArray algorithm = params.at("X-Amz-Algorithm");
+    if (algorithm != "AWS4-HMAC-SHA256")
+        return fail(failure("IncompleteSignatureException",
+                            QStringLiteral("X-Amz-Algorithm only supports 'AWS4-HMAC-SHA256'")));
+    const QByteArray header = algorithm + " Credential=" + params.at("X-Amz-Credential") +
+                              ", SignedHeaders=" + params.at("X-Amz-SignedHeaders") +
+                              ", Signature=" + params.at("X-Amz-Signature");
+    const auto auth = SigV4Signer::parseAuthorization(header);
+    if (!auth)
+        return fail(failure("IncompleteSignatureException",
+                            QStringLiteral("The query-string parameters X-Amz-Credential, "
+                                           "X-Amz-SignedHeaders and X-Amz-Signature are not of "
+                                           "the SigV4 form.")));
+    return *auth;
+}
+
+Result<std::optional<qint64>, AuthFailure> presignedExpires(const PresignedParams &params)
+{
+    const auto it = params.find("X-Amz-Expires");
+    if (it == params.end())
+        return std::optional<qint64>();
+    bool number = false;
+    const qint64 seconds = it->second.toLongLong(&number);
+    if (!number || seconds < 0)
+        return fail(failure("IncompleteSignatureException",
+                            QStringLiteral("X-Amz-Expires should be a number")));
+    if (seconds > RequestAuthenticator::kMaxPresignedSeconds)
+        return fail(failure("IncompleteSignatureException",
+                            QStringLiteral("X-Amz-Expires must be less than a week (in seconds) "
+                                           "that is 604800")));
+    return std::optional<qint64>(seconds);
+}
+
+// The query as the client signed it: without X-Amz-Signature, and for AWS IoT's WebSocket
+// gateway without the token appended after signing (aws-iot.md §1.7).
+QByteArray signedQuery(const QByteArray &query, ApiPlane plane)
+{
+    QList<QByteArray> kept;
+    for (const QByteArray &part : query.split('&')) {
+        const QByteArray name = decodedName(part);
+        const bool unsignedToken =
+            plane == ApiPlane::DeviceGateway && name == "X-Amz-Security-Token";
+        if (!part.isEmpty() && name != "X-Amz-Signature" && !unsignedToken)
+            kept.append(part);
+    }
+    return kept.join('&');
+}
+
 } // namespace
 
 RequestAuthenticator::RequestAuthenticator(QString region, Clock clock)
@@ -104,6 +222,8 @@ QStringList RequestAuthenticator::servicesFor(ApiPlane plane)
         return {QStringLiteral("iotdata")};
     if (plane == ApiPlane::Sts)
         return {QStringLiteral("sts")};
+    if (plane == ApiPlane::DeviceGateway)
+        return {QStringLiteral("iotdevicegateway")};
     return {QStringLiteral("iot"), QStringLiteral("execute-api")};
 }
 
@@ -113,31 +233,58 @@ Result<AuthenticatedCaller, AuthFailure>
 RequestAuthenticator::authenticate(const HttpRequest &request, ApiPlane plane) const
 {
     if (!request.hasHeader("authorization"))
-        return fail(failure("MissingAuthenticationTokenException",
-                            QStringLiteral("Missing Authentication Token")));
+        return fail(missingToken());
     const QByteArray header = request.header("authorization");
     const QByteArray amzDate = request.header("x-amz-date");
     const auto auth = SigV4Signer::parseAuthorization(header);
     if (!auth || amzDate.isEmpty())
         return fail(incompleteSignature(header, !amzDate.isEmpty()));
-    if (auto error = checkScope(*auth, plane))
+    return verify(*auth, amzDate, request.header("x-amz-security-token"), request, plane,
+                  std::nullopt);
+}
+
+Result<AuthenticatedCaller, AuthFailure>
+RequestAuthenticator::authenticatePresigned(const HttpRequest &request, ApiPlane plane) const
+{
+    const auto params = presignedParams(request.query());
+    if (!params)
+        return fail(params.error());
+    const auto auth = presignedAuthorization(params.value());
+    if (!auth)
+        return fail(auth.error());
+    const auto expires = presignedExpires(params.value());
+    if (!expires)
+        return fail(expires.error());
+    HttpRequest signedRequest = request;
+    signedRequest.target = request.path() + '?' + signedQuery(request.query(), plane);
+    const auto token = params.value().find("X-Amz-Security-Token");
+    return verify(auth.value(), params.value().at("X-Amz-Date"),
+                  token == params.value().end() ? QByteArray() : token->second, signedRequest,
+                  plane, expires.value());
+}
+
+Result<AuthenticatedCaller, AuthFailure>
+RequestAuthenticator::verify(const SigV4Authorization &auth, const QByteArray &amzDate,
+                             const QByteArray &sentToken, const HttpRequest &signedRequest,
+                             ApiPlane plane, std::optional<qint64> expires) const
+{
+    if (auto error = checkScope(auth, plane))
         return fail(*error);
-    if (auto error = checkDate(*auth, amzDate))
+    if (auto error = checkDate(auth, amzDate))
         return fail(*error);
-    const std::optional<AwsCredentials> key = findKey(auth->accessKeyId);
+    const std::optional<AwsCredentials> key = findKey(auth.accessKeyId);
     if (!key)
-        return fail(
-            failure("UnrecognizedClientException",
-                    QStringLiteral("The security token included in the request is invalid.")));
-    if (auto error = checkToken(*key, request))
+        return fail(invalidToken());
+    if (auto error = checkToken(*key, sentToken))
         return fail(*error);
     if (auto error = checkExpiry(*key))
         return fail(*error);
-    if (auto error = checkSkew(*parseAmzDate(amzDate)))
+    const QDateTime signedAt = *parseAmzDate(amzDate);
+    if (auto error = expires ? checkLifetime(signedAt, *expires) : checkSkew(signedAt))
         return fail(*error);
-    if (auto error = checkSignature(*auth, *key, amzDate, request))
+    if (auto error = checkSignature(auth, *key, amzDate, signedRequest))
         return fail(*error);
-    return AuthenticatedCaller{key->accessKeyId, QString::fromUtf8(auth->service)};
+    return AuthenticatedCaller{key->accessKeyId, QString::fromUtf8(auth.service)};
 }
 
 std::optional<AuthFailure> RequestAuthenticator::checkScope(const SigV4Authorization &auth,
@@ -157,12 +304,12 @@ std::optional<AuthFailure> RequestAuthenticator::checkScope(const SigV4Authoriza
     const QString message =
         QStringLiteral("Credential should be scoped to a valid region, not '%1'. ")
             .arg(QString::fromUtf8(auth.region));
-    return plane == ApiPlane::Data ? failure("ForbiddenException", message)
-                                   : invalidSignature(message);
+    const bool dataPlane = plane == ApiPlane::Data || plane == ApiPlane::DeviceGateway;
+    return dataPlane ? failure("ForbiddenException", message) : invalidSignature(message);
 }
 
 std::optional<AuthFailure> RequestAuthenticator::checkDate(const SigV4Authorization &auth,
-                                                           const QByteArray &amzDate) const
+                                                           const QByteArray &amzDate)
 {
     if (!parseAmzDate(amzDate))
         return failure("IncompleteSignatureException",
@@ -181,38 +328,42 @@ std::optional<AuthFailure> RequestAuthenticator::checkDate(const SigV4Authorizat
 std::optional<AuthFailure> RequestAuthenticator::checkSkew(const QDateTime &signedAt) const
 {
     const QDateTime current = now();
-    const auto stamp = [](const QDateTime &t) {
-        return QString::fromLatin1(SigV4Signer::timestamp(t));
-    };
     const QDateTime earliest = current.addSecs(-kMaxSkewSeconds);
-    const QDateTime latest = current.addSecs(kMaxSkewSeconds);
     if (signedAt < earliest)
         return invalidSignature(
             QStringLiteral("Signature expired: %1 is now earlier than %2 (%3 - 5 min.)")
                 .arg(stamp(signedAt), stamp(earliest), stamp(current)));
-    if (signedAt > latest)
+    return checkNotFuture(signedAt, current);
+}
+
+// AWS's text for a presigned URL past its X-Amz-Expires is not recorded in aws-iot.md; this
+// one has the shape of its clock-skew text, with the URL's lifetime in place of 5 minutes.
+std::optional<AuthFailure> RequestAuthenticator::checkLifetime(const QDateTime &signedAt,
+                                                               qint64 expires) const
+{
+    const QDateTime current = now();
+    const QDateTime earliest = current.addSecs(-expires);
+    if (signedAt < earliest)
         return invalidSignature(
-            QStringLiteral("Signature not yet current: %1 is still later than %2 (%3 + 5 min.)")
-                .arg(stamp(signedAt), stamp(latest), stamp(current)));
-    return std::nullopt;
+            QStringLiteral("Signature expired: %1 is now earlier than %2 (%3 - %4 sec.)")
+                .arg(stamp(signedAt), stamp(earliest), stamp(current), QString::number(expires)));
+    return checkNotFuture(signedAt, current);
 }
 
 // Keys with a session token are temporary credentials: AWS insists on the token. A token sent
 // with long-term keys is refused the same way, as AWS cannot match it to them either.
 std::optional<AuthFailure> RequestAuthenticator::checkToken(const AwsCredentials &key,
-                                                            const HttpRequest &request) const
+                                                            const QByteArray &sentToken)
 {
-    const QByteArray sent = request.header("x-amz-security-token");
-    if (constantTimeEquals(sent, key.sessionToken.toUtf8()))
+    if (constantTimeEquals(sentToken, key.sessionToken.toUtf8()))
         return std::nullopt;
-    return failure("UnrecognizedClientException",
-                   QStringLiteral("The security token included in the request is invalid."));
+    return invalidToken();
 }
 
 std::optional<AuthFailure> RequestAuthenticator::checkSignature(const SigV4Authorization &auth,
                                                                 const AwsCredentials &key,
                                                                 const QByteArray &amzDate,
-                                                                const HttpRequest &request) const
+                                                                const HttpRequest &request)
 {
     if (!auth.signedHeaders.contains("host"))
         return failure("IncompleteSignatureException",

@@ -12,11 +12,13 @@
 #include "RestApi.h"
 #include "SandboxPki.h"
 #include "SandboxSeeder.h"
+#include "SandboxTls.h"
 #include "ShadowService.h"
 #include "ShadowTopicService.h"
 #include "SsoService.h"
 #include "StateStore.h"
 #include "StsService.h"
+#include "WebSocketGate.h"
 #include "mqtt/MqttConnection.h"
 
 #include <QCoreApplication>
@@ -27,7 +29,6 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSaveFile>
-#include <QSslKey>
 
 namespace thingdeck {
 
@@ -42,16 +43,6 @@ constexpr int kWebIdentityTokenSeconds = 30 * 24 * 3600;
 QString sub(const QString &dir, const char *name)
 {
     return dir + QLatin1Char('/') + QLatin1String(name);
-}
-
-QSslKey readKey(const QString &path)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return {};
-    const QByteArray pem = file.readAll();
-    QSslKey key(pem, QSsl::Ec);
-    return key.isNull() ? QSslKey(pem, QSsl::Rsa) : key;
 }
 
 Result<QList<BrokerProcess::Denial>, QString> denials(const QStringList &rules)
@@ -190,10 +181,10 @@ std::optional<QString> Sandbox::startRest()
         std::make_unique<HttpServer>([this](const HttpRequest &request, HttpResponder responder) {
             route(request, std::move(responder));
         });
-    const QList<QSslCertificate> certificate =
-        QSslCertificate::fromPath(m_pki->serverCertificateFile());
-    if (certificate.isEmpty() ||
-        !m_http->listenTls(certificate.first(), readKey(m_pki->serverKeyFile()),
+    const auto tls = SandboxTls::serverConfiguration(*m_pki);
+    if (!tls.ok())
+        return QStringLiteral("cannot serve HTTPS: %1").arg(tls.error());
+    if (!m_http->listenTls(tls.value().localCertificate(), tls.value().privateKey(),
                            m_options.httpPort)) {
         return QStringLiteral("cannot serve HTTPS on port %1: %2; pass another --http-port or "
                               "omit it")
@@ -268,7 +259,8 @@ void Sandbox::startBroker()
     // With denials the devices' port is the policy proxy's, and mosquitto's TLS port (still
     // used by the sandbox's own connection) is any free one.
     options.mqttPort = denied.value().isEmpty() ? m_options.mqttPort : quint16(0);
-    options.webSocketPort = m_options.wsPort;
+    // The public websockets port is the WebSocket gate's; mosquitto's own is internal.
+    options.webSocketPort = 0;
     options.denials = denied.value();
     QDir().mkpath(options.configDirectory);
     m_broker = std::make_unique<BrokerProcess>(*m_pki, options);
@@ -287,6 +279,10 @@ void Sandbox::startBroker()
 void Sandbox::onBrokerReady()
 {
     if (auto problem = startPolicyProxy()) {
+        fatal(*problem);
+        return;
+    }
+    if (auto problem = startWebSocketGate()) {
         fatal(*problem);
         return;
     }
@@ -329,6 +325,20 @@ std::optional<QString> Sandbox::startPolicyProxy()
     return std::nullopt;
 }
 
+// mosquitto ignores the SigV4 query of a WebSocket URL; the gate checks it with the REST API's
+// authenticator (so the sandbox's temporary credentials work too) and refuses as AWS does.
+std::optional<QString> Sandbox::startWebSocketGate()
+{
+    WebSocketGate::Options options;
+    options.brokerPort = m_broker->webSocketPort();
+    m_webSocketGate = std::make_unique<WebSocketGate>(m_authenticator.get(), options);
+    if (auto problem = m_webSocketGate->listen(*m_pki, m_options.wsPort))
+        return QStringLiteral("cannot serve MQTT over WebSockets: %1; pass another --ws-port or "
+                              "omit it")
+            .arg(*problem);
+    return std::nullopt;
+}
+
 quint16 Sandbox::deviceMqttPort() const
 {
     return m_policyProxy ? m_policyProxy->port() : m_broker->mqttPort();
@@ -365,7 +375,7 @@ std::optional<QString> Sandbox::writeInfo() const
                            {QStringLiteral("caFile"), m_pki->caCertificateFile()},
                            {QStringLiteral("mqttHost"), kHost},
                            {QStringLiteral("mqttPort"), deviceMqttPort()},
-                           {QStringLiteral("mqttWebSocketPort"), m_broker->webSocketPort()},
+                           {QStringLiteral("mqttWebSocketPort"), m_webSocketGate->port()},
                            {QStringLiteral("pid"), QCoreApplication::applicationPid()},
                            {QStringLiteral("brokerPid"), m_broker->processId()},
                            {QStringLiteral("devices"), devices},
@@ -394,6 +404,8 @@ void Sandbox::stop()
         m_http->close();
     if (m_policyProxy)
         m_policyProxy->close();
+    if (m_webSocketGate)
+        m_webSocketGate->close();
     if (m_broker && m_broker->state() != BrokerProcess::State::NotRunning) {
         m_broker->stop();
         return;

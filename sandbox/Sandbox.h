@@ -27,10 +27,12 @@ class ShadowTopicService;
 class SsoService;
 class StsService;
 class StateStore;
+class WebSocketGate;
 
 /// The whole local stand-in for AWS IoT Core: certificates, state, the HTTPS REST API (with the
-/// stand-ins for STS and the SSO portal and OIDC on the same port), the mosquitto broker, the MQTT
-/// shadow service and the simulated devices, started in that order. When everything is up it writes
+/// stand-ins for STS and the SSO portal and OIDC on the same port), the mosquitto broker with the
+/// WebSocket gate that checks SigV4 in front of it, the MQTT shadow service and the simulated
+/// devices, started in that order. When everything is up it writes
 /// `<state dir>/sandbox.json` atomically and emits ready(); any failure on the way is failed() with
 /// one line naming the cause and the fix.
 class Sandbox : public QObject
@@ -60,6 +62,7 @@ private:
     void startBroker();
     void onBrokerReady();
     std::optional<QString> startPolicyProxy();
+    std::optional<QString> startWebSocketGate();
     quint16 deviceMqttPort() const;
     void onServiceConnected();
     std::optional<QString> writeInfo() const;
@@ -81,6 +84,7 @@ private:
     std::unique_ptr<HttpServer> m_http;
     std::unique_ptr<BrokerProcess> m_broker;
     std::unique_ptr<MqttPolicyProxy> m_policyProxy; ///< only when there are --deny rules
+    std::unique_ptr<WebSocketGate> m_webSocketGate; ///< the public wss:// port
     std::unique_ptr<MqttConnection> m_service;
     std::unique_ptr<ShadowTopicService> m_shadowTopics;
     std::unique_ptr<DeviceSimulator> m_devices;

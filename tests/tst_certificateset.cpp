@@ -8,6 +8,7 @@
 #include "tls/ConnectFailureText.h"
 
 #include <QFile>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QSslServer>
 #include <QSslSocket>
@@ -614,6 +615,24 @@ private slots:
                                           "certificate:certificate verify failed")}
             << QStringLiteral("The broker at broker.example:8883 presented a certificate that "
                               "the CA file does not trust;");
+        QTest::newRow("OpenSSL's reason follows the sentence")
+            << host << -1 << tls
+            << QStringList{QStringLiteral("40C7F1A2B17F0000:error:0A000086:SSL routines:tls_post_"
+                                          "process_server_certificate:certificate verify failed:"
+                                          "../ssl/statem/statem_clnt.c:1889:")}
+            << QStringLiteral("does not trust; for AWS IoT choose Amazon's root CA "
+                              "(AmazonRootCA1.pem), otherwise the CA that signed the broker's "
+                              "certificate. OpenSSL reported: certificate verify failed.");
+        QTest::newRow("OpenSSL's extra data, each reason once")
+            << host << -1 << tls
+            << QStringList{QStringLiteral("40C7:error:0A000086:SSL routines:tls_post_process_"
+                                          "server_certificate:certificate verify failed:x.c:1:"
+                                          "Verify error:unable to get local issuer certificate"),
+                           QStringLiteral("40C7:error:0A000086:SSL routines:tls_post_process_"
+                                          "server_certificate:certificate verify failed:x.c:1:"
+                                          "Verify error:unable to get local issuer certificate")}
+            << QStringLiteral("certificate. OpenSSL reported: certificate verify failed (Verify "
+                              "error:unable to get local issuer certificate).");
         QTest::newRow("alert we sent is not the broker's")
             << host << -1 << tls << QStringList{QStringLiteral("SSL alert write:fatal:unknown CA")}
             << QStringLiteral("presented a certificate that the CA file does not trust;");
@@ -647,6 +666,11 @@ private slots:
         const QString sentence = ConnectFailureText::describe(host, 8883, code, message, details);
         QVERIFY2(sentence.contains(expected), qPrintable(sentence));
         QVERIFY(sentence.endsWith(QLatin1Char('.')));
+        // Only OpenSSL's error lines (error:<code>:…) add their reason; trace lines do not.
+        const bool openSslLine =
+            !details.filter(QStringLiteral(":error:")).isEmpty() ||
+            !details.filter(QRegularExpression(QStringLiteral("^error:"))).isEmpty();
+        QCOMPARE(sentence.contains(QLatin1String("OpenSSL reported:")), openSslLine);
     }
 };
 

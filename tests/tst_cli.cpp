@@ -102,11 +102,12 @@ private:
                 m_sandbox->deviceKey(device)};
     }
 
-    Run run(const QStringList &arguments, int timeoutMs = 30000) const
+    Run run(const QStringList &arguments, int timeoutMs = 30000, const QByteArray &input = {}) const
     {
         QProcess p;
         p.setProcessEnvironment(env());
         p.start(cli(), arguments);
+        p.write(input);
         p.closeWriteChannel();
         if (!p.waitForFinished(timeoutMs))
             p.kill();
@@ -120,9 +121,24 @@ private:
         auto p = std::make_unique<QProcess>();
         p->setProcessEnvironment(env());
         p->start(cli(), QStringList{QStringLiteral("sub")} + arguments);
-        p->waitForStarted();
-        QTest::qWait(700); // connected and subscribed before anything is published
         return p;
+    }
+
+    // A `sub --count 1` may not have subscribed yet when a message goes out, so `pub` runs
+    // again (a whole connect, publish, disconnect each time) until the subscriber has had its
+    // one message and exited. Returns the last run; a failing `pub` ends the loop.
+    Run pubUntilSubExits(QProcess &sub, const QStringList &pubArguments,
+                         const QByteArray &input = {}) const
+    {
+        Run last;
+        for (int round = 0; round < 50 && sub.state() != QProcess::NotRunning; ++round) {
+            last = run(pubArguments, 30000, input);
+            if (last.exitCode != 0)
+                break;
+            sub.waitForFinished(200);
+        }
+        sub.waitForFinished(15000); // no-op once it has exited
+        return last;
     }
 
     std::unique_ptr<QProcess> startStreamingSub(const QStringList &filters,
@@ -358,11 +374,13 @@ private Q_SLOTS:
                                         QStringLiteral("1"), QStringLiteral("--qos"),
                                         QStringLiteral("1")} +
                             mqtt(1));
-        const Run r = run(QStringList{QStringLiteral("pub"), QStringLiteral("cli/pub/x"),
-                                      QStringLiteral("héllo")} +
-                          how + mqtt(0) + rest());
+        QVERIFY(sub->waitForStarted());
+        const Run r =
+            pubUntilSubExits(*sub, QStringList{QStringLiteral("pub"), QStringLiteral("cli/pub/x"),
+                                               QStringLiteral("héllo")} +
+                                       how + mqtt(0) + rest());
         QVERIFY2(r.exitCode == 0, r.err.constData());
-        QVERIFY(sub->waitForFinished(15000));
+        QCOMPARE(sub->state(), QProcess::NotRunning);
         const QJsonObject got = QJsonDocument::fromJson(sub->readAllStandardOutput()).object();
         QCOMPARE(got.value(QStringLiteral("payload")).toString(), QStringLiteral("héllo"));
         QVERIFY2(sub->exitCode() == 0, sub->readAllStandardError().constData());
@@ -390,16 +408,14 @@ private Q_SLOTS:
         auto sub = startSub(
             QStringList{QStringLiteral("cli/bin"), QStringLiteral("--count"), QStringLiteral("1")} +
             mqtt(1));
-        QProcess pub;
-        pub.setProcessEnvironment(env());
-        pub.start(cli(), QStringList{QStringLiteral("pub"), QStringLiteral("cli/bin"),
-                                     QStringLiteral("-")} +
-                             mqtt(0));
-        pub.write(QByteArray("\xff\x00\x01", 3));
-        pub.closeWriteChannel();
-        QVERIFY(pub.waitForFinished(15000));
-        QCOMPARE(pub.exitCode(), 0);
-        QVERIFY(sub->waitForFinished(15000));
+        QVERIFY(sub->waitForStarted());
+        const Run pub = pubUntilSubExits(
+            *sub,
+            QStringList{QStringLiteral("pub"), QStringLiteral("cli/bin"), QStringLiteral("-")} +
+                mqtt(0),
+            QByteArray("\xff\x00\x01", 3));
+        QVERIFY2(pub.exitCode == 0, pub.err.constData());
+        QCOMPARE(sub->state(), QProcess::NotRunning);
         const QJsonObject got = QJsonDocument::fromJson(sub->readAllStandardOutput()).object();
         QCOMPARE(got.value(QStringLiteral("payloadBase64")).toString(), QStringLiteral("/wAB"));
         QVERIFY(!got.contains(QStringLiteral("payload")));

@@ -1,5 +1,6 @@
 // ConsoleSession against the real thingdeck-sandbox process.
 #include "SandboxProcess.h"
+#include "aws/AwsClient.h"
 #include "iot/IotError.h"
 #include "iot/RegistryClient.h"
 #include "iot/ThingQuery.h"
@@ -36,6 +37,7 @@ private Q_SLOTS:
     void cleanupTestCase();
     void openListsThings();
     void restState();
+    void restRetryingSaysWhy();
     void connectReceivesMessages();
     void badCertificate();
     void unknownProfile();
@@ -110,6 +112,28 @@ void tst_ConsoleSession::openListsThings()
     QTRY_VERIFY_WITH_TIMEOUT(page.has_value(), 30000);
     QVERIFY2(page->ok(), qPrintable(page->ok() ? QString() : page->error().toString()));
     QCOMPARE(page->value().things.size(), kThings);
+}
+
+// The session words AwsClient's retry for the window's status bar: the call, the cause and
+// the attempt. (The retries themselves, through real faults, are in tst_faultsrest.)
+void tst_ConsoleSession::restRetryingSaysWhy()
+{
+    const auto session = openSession(sandboxSettings());
+    QVERIFY(session);
+    QSignalSpy retrying(session.get(), &ConsoleSession::restRetrying);
+    AwsError error;
+    error.kind = AwsError::Kind::Service;
+    error.httpStatus = 400;
+    error.code = QStringLiteral("ThrottlingException");
+    error.message = QStringLiteral("Rate exceeded");
+    error.operation = QStringLiteral("GET /things");
+    emit session->aws()->retrying(AwsClient::CallId{7}, 1, 1500, error);
+    QCOMPARE(retrying.size(), 1);
+    const QString sentence = retrying.first().at(0).toString();
+    QVERIFY2(sentence.contains(QLatin1String("ThrottlingException")), qPrintable(sentence));
+    QVERIFY2(sentence.contains(QLatin1String("retrying in 1.5 s (attempt 2 of 3)")),
+             qPrintable(sentence));
+    QCOMPARE(retrying.first().at(1).toInt(), 1500);
 }
 
 void tst_ConsoleSession::restState()

@@ -531,7 +531,11 @@ void TestCredentialChain::invalidateResolvesAgain()
 void TestCredentialChain::concurrentFetchesShareOneRun()
 {
     const Home home;
-    const QString script = home.countingScript(json(), QStringLiteral("sleep 0.3"));
+    // The process answers only once the test lets it, so the third fetch surely comes while
+    // it runs.
+    const QString release = home.path(QStringLiteral("release"));
+    const QString script = home.countingScript(
+        json(), QStringLiteral("while [ ! -e '%1' ]; do sleep 0.05; done").arg(release));
     home.writeConfig(QStringLiteral("[default]\ncredential_process = %1\n").arg(script));
     CredentialChain chain(home.environment());
     Receiver first;
@@ -541,6 +545,10 @@ void TestCredentialChain::concurrentFetchesShareOneRun()
     chain.fetch(&second, second.callback());
     QTRY_COMPARE(home.runs(), 1); // the process is running now
     chain.fetch(&third, third.callback());
+    QVERIFY(!first.done() && !second.done() && !third.done());
+    QFile released(release);
+    QVERIFY(released.open(QIODevice::WriteOnly));
+    released.close();
     QTRY_VERIFY(first.done() && second.done() && third.done());
     for (const Receiver *receiver : {&first, &second, &third}) {
         QCOMPARE(receiver->calls(), 1);
@@ -659,7 +667,9 @@ void TestCredentialChain::processFailures()
 void TestCredentialChain::processTimeout()
 {
     const Home home;
-    const QString script = home.script(QStringLiteral("slow.sh"), QStringLiteral("exec sleep 5"));
+    // The script outlives the wait below by far: an outcome within it came from the timeout,
+    // not from the script ending. How soon it came is a figure, not a pass mark.
+    const QString script = home.script(QStringLiteral("slow.sh"), QStringLiteral("exec sleep 120"));
     CredentialProcess process(script, QStringLiteral("slow"));
     process.setEnvironment(home.environment());
     process.setTimeout(300ms);
@@ -668,8 +678,9 @@ void TestCredentialChain::processTimeout()
     elapsed.start();
     process.start([&outcome](const CredentialProcess::Outcome &result) { outcome = result; });
     QVERIFY(!outcome);
-    QTRY_VERIFY_WITH_TIMEOUT(outcome.has_value(), 4000);
-    QVERIFY2(elapsed.elapsed() < 3000, qPrintable(QString::number(elapsed.elapsed())));
+    QTRY_VERIFY_WITH_TIMEOUT(outcome.has_value(), 60000);
+    qInfo("a 0.3 s credential_process timeout reported after %lld ms",
+          qlonglong(elapsed.elapsed()));
     QVERIFY(!outcome->ok());
     QCOMPARE(outcome->error().kind, ConfigError::Kind::ProcessTimeout);
     QVERIFY2(outcome->error().message.contains(QStringLiteral("within 0.3 s")),

@@ -80,13 +80,16 @@ public:
     QList<RawResponse> await(int count, int timeoutMs = 5000)
     {
         QList<RawResponse> responses;
-        QDeadlineTimer deadline(timeoutMs);
-        while (responses.size() < count && !deadline.hasExpired()) {
-            if (auto response = takeResponse(m_received))
+        const auto takeAll = [&] {
+            while (responses.size() < count) {
+                auto response = takeResponse(m_received);
+                if (!response)
+                    break;
                 responses.append(*response);
-            else
-                QTest::qWait(5);
-        }
+            }
+            return responses.size() >= count;
+        };
+        (void)QTest::qWaitFor(takeAll, timeoutMs);
         return responses;
     }
 
@@ -287,8 +290,12 @@ private Q_SLOTS:
         auto client = connectClient();
         client->send("GET /old HTTP/1.0\r\n" + connectionHeader + "\r\n");
         QCOMPARE(client->await(1).size(), 1);
-        QTest::qWait(100);
-        QCOMPARE(!client->isClosed(), staysOpen);
+        if (!staysOpen) {
+            QTRY_VERIFY(client->isClosed());
+            return;
+        }
+        QTest::qWait(100); // a close would come right after the answer: none may come
+        QVERIFY(!client->isClosed());
     }
 
     void refusals_data()

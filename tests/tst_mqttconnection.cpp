@@ -4,7 +4,9 @@
 #include "BrokerProcess.h"
 #include "MqttPolicyProxy.h"
 #include "MqttTestSupport.h"
+#include "RequestAuthenticator.h"
 #include "SandboxPki.h"
+#include "WebSocketGate.h"
 #include "aws/CredentialChain.h"
 #include "mqtt/MqttConnection.h"
 
@@ -13,6 +15,7 @@
 #include <QElapsedTimer>
 #include <QRandomGenerator>
 #include <QSignalSpy>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
@@ -211,16 +214,25 @@ private Q_SLOTS:
         keys.secretAccessKey = QStringLiteral("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
         keys.sessionToken = QStringLiteral("token/with+chars=");
         credentials.setExplicitCredentials(keys);
+        // mosquitto's websockets listener is plain and internal; the sandbox's gate in front
+        // of it terminates TLS and checks the signature (and the token after it) as AWS does.
+        RequestAuthenticator authenticator(QStringLiteral("us-east-1"));
+        authenticator.addCredentials(keys);
+        WebSocketGate gate(&authenticator, {m_broker->webSocketPort()});
+        const auto problem = gate.listen(*m_pki);
+        QVERIFY2(!problem, qPrintable(problem.value_or(QString())));
+        QSignalSpy refused(&gate, &WebSocketGate::refused);
         MqttConnectOptions options;
         options.transport = MqttConnectOptions::Transport::WebSocket;
         options.host = QStringLiteral("localhost");
-        options.port = m_broker->webSocketPort();
+        options.port = gate.port();
         options.caFile = m_pki->caCertificateFile();
         options.credentials = &credentials;
         options.region = QStringLiteral("us-east-1");
         MqttConnection c;
         MqttTestSupport::connectAndWait(c, options);
         roundTrip(c, "dt/ws/telemetry");
+        QCOMPARE(refused.size(), 0);
     }
 
     void refusedBeforeOrAtConnect_data()
@@ -260,6 +272,59 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(c.error(), MqttConnection::Error(error), 15000);
         QCOMPARE(c.state(), MqttConnection::State::Disconnected);
         QVERIFY2(c.errorString().contains(fragment), qPrintable(c.errorString()));
+    }
+
+    void tlsCauseReachesTheErrorText_data()
+    {
+        QTest::addColumn<bool>("v5");
+        QTest::newRow("MQTT 3.1.1") << false;
+        QTest::newRow("MQTT 5") << true;
+    }
+
+    // A CA file that does not sign the broker's certificate (with a consistent device from the
+    // same other PKI, so the file check passes): only OpenSSL can tell, through Paho's
+    // ssl_error_cb. Its reason must reach the text, and only for the attempt that produced it.
+    void tlsCauseReachesTheErrorText()
+    {
+        QFETCH(bool, v5);
+        QTemporaryDir otherDir;
+        SandboxPki other(otherDir.path());
+        QVERIFY(other.ensure({kDevice}).ok());
+        MqttConnectOptions untrusted = deviceOptions(kDevice);
+        untrusted.version = versionOf(v5);
+        untrusted.caFile = other.caCertificateFile();
+        untrusted.certificateFile = other.deviceCertificateFile(kDevice);
+        untrusted.privateKeyFile = other.deviceKeyFile(kDevice);
+        MqttConnection c;
+        c.connectToHost(untrusted);
+        QTRY_COMPARE_WITH_TIMEOUT(c.error(), MqttConnection::Error::ConnectFailed, 15000);
+        const QString refused = c.errorString();
+        QVERIFY2(refused.contains(QLatin1String("OpenSSL reported: certificate verify failed")),
+                 qPrintable(refused));
+        QVERIFY2(refused.contains(QLatin1String("presented a certificate that the CA file does "
+                                                "not trust")),
+                 qPrintable(refused));
+
+        // Nothing listens there: a failure without TLS lines says nothing of the last one's.
+        QTcpServer closed;
+        QVERIFY(closed.listen(QHostAddress::LocalHost));
+        MqttConnectOptions nowhere = deviceOptions(kDevice);
+        nowhere.version = versionOf(v5);
+        nowhere.host = QStringLiteral("127.0.0.1");
+        nowhere.port = closed.serverPort();
+        closed.close();
+        c.connectToHost(nowhere);
+        QTRY_COMPARE_WITH_TIMEOUT(c.state(), MqttConnection::State::Disconnected, 15000);
+        QCOMPARE(c.error(), MqttConnection::Error::ConnectFailed);
+        QVERIFY2(!c.errorString().contains(QLatin1String("OpenSSL")), qPrintable(c.errorString()));
+        QVERIFY2(!c.errorString().contains(QLatin1String("verify failed")),
+                 qPrintable(c.errorString()));
+
+        MqttConnectOptions good = deviceOptions(kDevice);
+        good.version = versionOf(v5);
+        MqttTestSupport::connectAndWait(c, good);
+        QCOMPARE(c.error(), MqttConnection::Error::None);
+        QVERIFY2(c.errorString().isEmpty(), qPrintable(c.errorString()));
     }
 
     // mosquitto 2.0 grants a denied SUBSCRIBE (SUBACK 0) and then withholds the messages,

@@ -46,6 +46,14 @@ Run run(const QString &program, const QStringList &arguments, const QProcessEnvi
 }
 
 // Whether a process is still alive (a zombie no parent reaps counts as gone).
+/// A mosquitto_sub on some topics and on a probe topic of its own.
+struct Subscriber
+{
+    std::unique_ptr<QProcess> process;
+    QByteArray probe;   ///< its probe topic
+    bool ready = false; ///< a probe came back: its SUBSCRIBE has reached the broker
+};
+
 bool isRunning(qint64 pid)
 {
     QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
@@ -87,20 +95,36 @@ private:
                 QStringLiteral("--key"),    m_sandbox->deviceKey(device)};
     }
 
-    // Starts mosquitto_sub for `count` messages on `topics`; the caller waits for it.
-    std::unique_ptr<QProcess> subscribe(const QStringList &topics, int count, int device = 1)
+    // Starts mosquitto_sub on `topics` and on a probe topic, and publishes probes until one
+    // shows in its output (peeked, so messagesOf() still reads all of it): only then is it
+    // subscribed, and what the test publishes next reaches it.
+    Subscriber subscribe(const QStringList &topics, int device = 1)
     {
-        auto sub = std::make_unique<QProcess>();
-        QStringList args =
-            mqttArguments(device) + QStringList{QStringLiteral("-v"),   QStringLiteral("-C"),
-                                                QString::number(count), QStringLiteral("-W"),
-                                                QStringLiteral("20"),   QStringLiteral("-q"),
-                                                QStringLiteral("1")};
+        static int probes = 0;
+        Subscriber sub{std::make_unique<QProcess>(),
+                       QByteArrayLiteral("probe/tst_sandbox/") + QByteArray::number(++probes)};
+        const QString probe = QString::fromLatin1(sub.probe);
+        // -W: it goes by itself should a failed test leave it behind.
+        QStringList args = mqttArguments(device) + QStringList{QStringLiteral("-v"),
+                                                               QStringLiteral("-W"),
+                                                               QStringLiteral("60"),
+                                                               QStringLiteral("-q"),
+                                                               QStringLiteral("1"),
+                                                               QStringLiteral("-t"),
+                                                               probe};
         for (const QString &topic : topics)
             args << QStringLiteral("-t") << topic;
-        sub->start(QStringLiteral("mosquitto_sub"), args);
-        sub->waitForStarted();
-        QTest::qWait(400); // let the SUBSCRIBE reach the broker before anything is published
+        sub.process->start(QStringLiteral("mosquitto_sub"), args);
+        if (!sub.process->waitForStarted())
+            return sub;
+        const QByteArray marker = sub.probe + ' ';
+        QProcess &p = *sub.process;
+        for (int round = 0; round < 50 && !sub.ready && p.state() == QProcess::Running; ++round) {
+            if (publish(probe, "probe").exitCode != 0)
+                break;
+            sub.ready =
+                QTest::qWaitFor([&] { return p.peek(p.bytesAvailable()).contains(marker); }, 200);
+        }
         return sub;
     }
 
@@ -113,15 +137,28 @@ private:
                    QProcessEnvironment::systemEnvironment());
     }
 
-    static QMap<QString, QByteArray> messagesOf(QProcess &sub)
+    // The subscriber's first `count` messages other than probes (waiting up to 20 s for
+    // them), by topic; then it is stopped.
+    static QMap<QString, QByteArray> messagesOf(Subscriber &sub, int count)
     {
-        sub.waitForFinished(25000);
+        QByteArray output;
         QMap<QString, QByteArray> byTopic;
-        for (const QByteArray &line : sub.readAllStandardOutput().split('\n')) {
-            const qsizetype space = line.indexOf(' ');
-            if (space > 0)
+        const auto collect = [&] {
+            output += sub.process->readAllStandardOutput();
+            byTopic.clear();
+            int taken = 0;
+            for (const QByteArray &line : output.split('\n')) {
+                const qsizetype space = line.indexOf(' ');
+                if (space <= 0 || line.left(space) == sub.probe || taken == count)
+                    continue;
                 byTopic.insert(QString::fromUtf8(line.left(space)), line.mid(space + 1));
-        }
+                ++taken;
+            }
+            return taken == count && output.endsWith('\n');
+        };
+        (void)QTest::qWaitFor(collect, 20000);
+        sub.process->terminate();
+        sub.process->waitForFinished(5000);
         return byTopic;
     }
 
@@ -330,14 +367,15 @@ private Q_SLOTS:
 
     void cliPublishReachesSubscribers()
     {
-        auto sub = subscribe({QStringLiteral("cli/published")}, 1);
+        auto sub = subscribe({QStringLiteral("cli/published")});
+        QVERIFY2(sub.ready, sub.process->readAllStandardError().constData());
         const Run r =
             aws({QStringLiteral("iot-data"), QStringLiteral("publish"), QStringLiteral("--topic"),
                  QStringLiteral("cli/published"), QStringLiteral("--qos"), QStringLiteral("1"),
                  QStringLiteral("--payload"),
                  QString::fromLatin1(QByteArray("{\"hello\":1}").toBase64())});
         QVERIFY2(r.exitCode == 0, r.err.constData());
-        QCOMPARE(messagesOf(*sub).value(QStringLiteral("cli/published")),
+        QCOMPARE(messagesOf(sub, 1).value(QStringLiteral("cli/published")),
                  QByteArray("{\"hello\":1}"));
     }
 
@@ -419,11 +457,12 @@ private Q_SLOTS:
         auto sub = subscribe({prefix + QStringLiteral("/update/accepted"),
                               prefix + QStringLiteral("/update/delta"),
                               prefix + QStringLiteral("/update/documents")},
-                             3, 3);
+                             3);
+        QVERIFY2(sub.ready, sub.process->readAllStandardError().constData());
         QVERIFY(publish(prefix + QStringLiteral("/update"),
                         R"({"state":{"desired":{"mqttKey":"x"}},"clientToken":"tok-1"})", 3)
                     .exitCode == 0);
-        const auto got = messagesOf(*sub);
+        const auto got = messagesOf(sub, 3);
         const QJsonObject accepted =
             QJsonDocument::fromJson(got.value(prefix + QStringLiteral("/update/accepted")))
                 .object();
@@ -459,10 +498,11 @@ private Q_SLOTS:
         const QString prefix = QStringLiteral("$aws/things/%1/shadow").arg(thing);
         auto sub = subscribe(
             {prefix + QStringLiteral("/get/accepted"), prefix + QStringLiteral("/update/rejected")},
-            2, 4);
+            4);
+        QVERIFY2(sub.ready, sub.process->readAllStandardError().constData());
         QVERIFY(publish(prefix + QStringLiteral("/get"), "{}", 4).exitCode == 0);
         QVERIFY(publish(prefix + QStringLiteral("/update"), "{\"state\": 5}", 4).exitCode == 0);
-        const auto got = messagesOf(*sub);
+        const auto got = messagesOf(sub, 2);
         const QJsonObject document =
             QJsonDocument::fromJson(got.value(prefix + QStringLiteral("/get/accepted"))).object();
         QVERIFY(
@@ -477,8 +517,9 @@ private Q_SLOTS:
 
     void devicesPublishTelemetry()
     {
-        auto sub = subscribe({QStringLiteral("dt/+/telemetry")}, 20);
-        const auto got = messagesOf(*sub);
+        auto sub = subscribe({QStringLiteral("dt/+/telemetry")});
+        QVERIFY2(sub.ready, sub.process->readAllStandardError().constData());
+        const auto got = messagesOf(sub, 20);
         QVERIFY2(!got.isEmpty(), "no telemetry within 20 s");
         const QJsonObject sample = QJsonDocument::fromJson(got.first()).object();
         QVERIFY(sample.contains(QStringLiteral("temperature")));

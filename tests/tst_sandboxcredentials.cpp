@@ -22,7 +22,6 @@
 #include <QSslConfiguration>
 #include <QTemporaryDir>
 #include <QTest>
-#include <QThread>
 #include <QXmlStreamReader>
 
 using namespace thingdeck;
@@ -967,8 +966,10 @@ private Q_SLOTS:
         QCOMPARE(issued.status, 200);
         const AwsCredentials keys = credentialsFrom(issued.body);
         QVERIFY(QDateTime::currentDateTimeUtc().secsTo(keys.expiration) <= 3);
-        // Wait well past the expiry, then every signed service refuses the keys.
-        QThread::sleep(4);
+        // Once the clock is past the expiry (and the second the response's timestamp may have
+        // been cut by), every signed service refuses the keys.
+        const QDateTime expired = keys.expiration.addSecs(1);
+        QVERIFY(QTest::qWaitFor([&] { return QDateTime::currentDateTimeUtc() > expired; }, 10000));
         const HttpResult rest = listThings(shortLived, keys);
         QCOMPARE(rest.status, 403);
         QCOMPARE(rest.errorType, QByteArray("ExpiredTokenException"));

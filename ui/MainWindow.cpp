@@ -40,6 +40,9 @@
 #include <QTreeView>
 #include <QVBoxLayout>
 
+#include <array>
+#include <utility>
+
 namespace thingdeck {
 
 namespace {
@@ -49,6 +52,8 @@ const QString kStateKey = QStringLiteral("mainWindow/state");
 const QString kThingHeaderKey = QStringLiteral("thingBrowser/header");
 // Bump when docks change, so that an old layout is not restored onto new docks.
 constexpr int kStateVersion = 3;
+// A "retrying" note stays this long past the retry's start: about one answer's time.
+constexpr int kRetryNoteExtraMs = 3000;
 const QString kShadowLayoutKey = QStringLiteral("shadowEditor/layout");
 const QString kMessagePaneKey = QStringLiteral("messagePane/splitter");
 
@@ -57,13 +62,13 @@ enum CentrePage { WelcomePage, OpeningPage, DetailsPage };
 } // namespace
 
 MainWindow::MainWindow(Workspace *workspace, Settings *settings, SecretStore *secrets,
-                       DraftStore *drafts, QProcessEnvironment environment, QWidget *parent)
+                       DraftStore *drafts, const QProcessEnvironment &environment, QWidget *parent)
     : QMainWindow(parent)
     , m_workspace(workspace)
     , m_settings(settings)
     , m_secrets(secrets)
     , m_drafts(drafts)
-    , m_environment(std::move(environment))
+    , m_environment(environment)
     , m_theme(std::make_unique<ThemeController>())
 {
     setWindowTitle(QStringLiteral("Thingdeck"));
@@ -263,15 +268,16 @@ void MainWindow::buildMenus()
     view->addSeparator();
     QMenu *theme = view->addMenu(tr("&Theme"));
     m_themeGroup = new QActionGroup(this);
-    const std::pair<QString, Settings::Theme> themes[] = {{tr("&System"), Settings::Theme::System},
-                                                          {tr("&Light"), Settings::Theme::Light},
-                                                          {tr("&Dark"), Settings::Theme::Dark}};
+    const auto themes = std::to_array<std::pair<QString, Settings::Theme>>(
+        {{tr("&System"), Settings::Theme::System},
+         {tr("&Light"), Settings::Theme::Light},
+         {tr("&Dark"), Settings::Theme::Dark}});
     for (const auto &[label, value] : themes) {
         QAction *action = theme->addAction(label);
         action->setCheckable(true);
         action->setData(int(value));
         m_themeGroup->addAction(action);
-        connect(action, &QAction::triggered, this, [this, value] { setTheme(value); });
+        connect(action, &QAction::triggered, this, [this, chosen = value] { setTheme(chosen); });
     }
     QMenu *thing = menuBar()->addMenu(tr("&Thing"));
     thing->addAction(m_browser->copyNameAction());
@@ -415,6 +421,11 @@ void MainWindow::onSessionChanged(ConsoleSession *session)
         m_lastFailedConnection.clear();
         m_messages->dismiss();
         connect(session, &ConsoleSession::restStateChanged, this, &MainWindow::updateRestStatus);
+        // Shown until the retry has had time to answer; its outcome then updates the label.
+        connect(session, &ConsoleSession::restRetrying, this,
+                [this](const QString &sentence, int delayMs) {
+                    statusBar()->showMessage(sentence, delayMs + kRetryNoteExtraMs);
+                });
         connect(session, &ConsoleSession::mqttStatusChanged, this, &MainWindow::updateMqttStatus);
         connect(session, &ConsoleSession::clientIdWarning, this, [this](const QString &sentence) {
             m_messages->showMessage(MessageBar::Level::Warning, sentence);

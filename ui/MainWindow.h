@@ -46,8 +46,9 @@ class MainWindow : public QMainWindow
 public:
     /// `drafts` keeps unapplied shadow edits (may be null: drafts are then not kept).
     MainWindow(Workspace *workspace, Settings *settings, SecretStore *secrets, DraftStore *drafts,
-               QProcessEnvironment environment, QWidget *parent = nullptr);
+               const QProcessEnvironment &environment, QWidget *parent = nullptr);
     ~MainWindow() override;
+    Q_DISABLE_COPY_MOVE(MainWindow)
 
     /// Restores geometry, docks, column widths and the theme from the settings.
     void restoreState();

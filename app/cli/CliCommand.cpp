@@ -6,13 +6,12 @@ namespace {
 
 QCommandLineOption flag(const char *name, const char *text)
 {
-    return QCommandLineOption(QString::fromLatin1(name), QString::fromLatin1(text));
+    return {QString::fromLatin1(name), QString::fromLatin1(text)};
 }
 
 QCommandLineOption valued(const char *name, const char *text, const char *value)
 {
-    return QCommandLineOption(QString::fromLatin1(name), QString::fromLatin1(text),
-                              QString::fromLatin1(value));
+    return {QString::fromLatin1(name), QString::fromLatin1(text), QString::fromLatin1(value)};
 }
 
 QStringList words(const char *text)

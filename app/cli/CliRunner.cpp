@@ -27,7 +27,7 @@ namespace thingdeck {
 namespace {
 
 // A drained batch is written with one write(2) per this many bytes.
-constexpr qsizetype kFlushBytes = 64 * 1024;
+constexpr qsizetype kFlushBytes = qsizetype{64} * 1024;
 
 // Longer than MqttConnection's drain interval (5 ms): see finishAfterLastDrain().
 constexpr int kLastDrainMs = 25;
@@ -50,10 +50,11 @@ Result<MqttConnectOptions::Transport, QString> transportOf(const QString &text)
 
 } // namespace
 
-CliRunner::CliRunner(CliInvocation invocation, QProcessEnvironment environment, QObject *parent)
+CliRunner::CliRunner(CliInvocation invocation, const QProcessEnvironment &environment,
+                     QObject *parent)
     : QObject(parent)
     , m_invocation(std::move(invocation))
-    , m_environment(std::move(environment))
+    , m_environment(environment)
 {
     // Over the descriptor, not stdout's FILE*: QFile writes a FILE* with fwrite(), into
     // stdio's 4 KB block buffer (stdout is a file or a pipe), which a pipe reader does not see
@@ -589,7 +590,7 @@ void CliRunner::disconnectAndFinish()
     m_mqtt->disconnectFromHost();
 }
 
-Result<QByteArray, QString> CliRunner::documentArgument(const QString &text) const
+Result<QByteArray, QString> CliRunner::documentArgument(const QString &text)
 {
     if (text != QLatin1String("-"))
         return text.toUtf8();

@@ -40,8 +40,10 @@ class CliRunner : public QObject
 {
     Q_OBJECT
 public:
-    CliRunner(CliInvocation invocation, QProcessEnvironment environment, QObject *parent = nullptr);
+    CliRunner(CliInvocation invocation, const QProcessEnvironment &environment,
+              QObject *parent = nullptr);
     ~CliRunner() override;
+    Q_DISABLE_COPY_MOVE(CliRunner)
 
     void start();
     /// Ends the command for signal `signalNumber` (SIGINT, SIGTERM, SIGHUP): stops reading,
@@ -91,7 +93,7 @@ private:
     Result<ThingQuery, QString> thingQuery() const;
     void listPage(const ThingQuery &query, const QString &nextToken);
     QByteArray formatThing(const ThingSummary &thing) const;
-    Result<QByteArray, QString> documentArgument(const QString &text) const;
+    static Result<QByteArray, QString> documentArgument(const QString &text);
     std::optional<int> qosOption() const;
 
     CliInvocation m_invocation;

@@ -3,6 +3,7 @@
 #include <QFile>
 #include <QSocketNotifier>
 
+#include <array>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -49,13 +50,13 @@ void TerminalMfaCodeSource::request(const QString &serial, Callback callback)
 
 void TerminalMfaCodeSource::onReadable()
 {
-    char buffer[64];
-    const ssize_t n = ::read(m_fd, buffer, sizeof buffer);
+    std::array<char, 64> buffer{};
+    const ssize_t n = ::read(m_fd, buffer.data(), buffer.size());
     if (n < 0 && (errno == EAGAIN || errno == EINTR))
         return;
     if (n <= 0)
         return complete(fail(QStringLiteral("the terminal closed before an MFA code was entered")));
-    m_line.append(buffer, n);
+    m_line.append(buffer.data(), n);
     const qsizetype newline = m_line.indexOf('\n');
     if (newline >= 0) {
         // Like getpass: the line without its end, otherwise as typed.

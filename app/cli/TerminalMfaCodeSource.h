@@ -24,6 +24,7 @@ public:
     explicit TerminalMfaCodeSource(QString ttyPath = QStringLiteral("/dev/tty"),
                                    QObject *parent = nullptr);
     ~TerminalMfaCodeSource() override;
+    Q_DISABLE_COPY_MOVE(TerminalMfaCodeSource)
 
     void request(const QString &serial, Callback callback) override;
 

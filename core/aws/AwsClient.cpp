@@ -225,7 +225,7 @@ void AwsClient::onReplyFinished(CallId id)
         retryOrFinish(id, result.error());
 }
 
-void AwsClient::retryOrFinish(CallId id, AwsError error)
+void AwsClient::retryOrFinish(CallId id, const AwsError &error)
 {
     Call &call = *find(id);
     if (!m_options.retry.shouldRetry(error, call.attempt)) {
@@ -237,6 +237,7 @@ void AwsClient::retryOrFinish(CallId id, AwsError error)
     qCInfo(lcAws) << call.request.describe() << "attempt" << call.attempt << "failed, retrying in"
                   << delay.count() << "ms:" << error.toString();
     QTimer::singleShot(delay, this, [this, id] { startAttempt(id); });
+    emit retrying(id, call.attempt, int(delay.count()), error);
 }
 
 void AwsClient::finish(CallId id, const CallResult &result)

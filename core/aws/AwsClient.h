@@ -58,6 +58,7 @@ public:
     AwsClient(QNetworkAccessManager *network, CredentialChain *credentials,
               AwsClientOptions options, QObject *parent = nullptr);
     ~AwsClient() override;
+    Q_DISABLE_COPY_MOVE(AwsClient)
 
     /// Starts a call. The callback runs once, on the event loop, unless `context` is destroyed
     /// first (then the call is aborted and nothing is reported).
@@ -72,6 +73,13 @@ public:
     /// Reads PEM certificates (a CA bundle file); the error names the file and the fix.
     static Result<QList<QSslCertificate>, QString> loadCaBundle(const QString &path);
 
+Q_SIGNALS:
+    /// Attempt `attempt` of call `id` failed with a retryable `error` (throttling, 5xx, a
+    /// dropped connection, a timeout); attempt `attempt` + 1 starts in `delayMs`. For a
+    /// "retrying" indication; the call's callback still runs once, with the final outcome.
+    void retrying(thingdeck::AwsClient::CallId id, int attempt, int delayMs,
+                  const thingdeck::AwsError &error);
+
 private:
     struct Call;
 
@@ -80,7 +88,7 @@ private:
     void sendSigned(CallId id, const AwsCredentials *credentials);
     void onReplyFinished(CallId id);
     void onTimeout(CallId id);
-    void retryOrFinish(CallId id, AwsError error);
+    void retryOrFinish(CallId id, const AwsError &error);
     void finish(CallId id, const CallResult &result);
     CallResult resultOf(Call &call, QNetworkReply *reply) const;
     AwsError transportError(const Call &call, QNetworkReply *reply) const;

@@ -104,7 +104,7 @@ QString profileOrigin(const QProcessEnvironment &environment, const QString &exp
         if (environment.contains(variable))
             return QStringLiteral("from %1").arg(variable);
     }
-    return QString();
+    return {};
 }
 
 QString lookedIn(const QString &path, bool exists)
@@ -268,7 +268,7 @@ Result<QUrl, ConfigError> AwsConfig::servicesEndpoint(const QString &snakeId) co
 }
 
 // The value is not repeated in the message: a URL may carry a user name and password.
-Result<QUrl, ConfigError> AwsConfig::checkedUrl(const QString &value, const QString &origin) const
+Result<QUrl, ConfigError> AwsConfig::checkedUrl(const QString &value, const QString &origin)
 {
     const QUrl url(value);
     const bool web =

@@ -78,7 +78,7 @@ private:
     QString environmentValue(const QString &name) const;
     Result<QUrl, ConfigError> configuredEndpoint(const QString &serviceId) const;
     Result<QUrl, ConfigError> servicesEndpoint(const QString &snakeId) const;
-    Result<QUrl, ConfigError> checkedUrl(const QString &value, const QString &origin) const;
+    static Result<QUrl, ConfigError> checkedUrl(const QString &value, const QString &origin);
 
     QProcessEnvironment m_environment;
     QString m_configPath;

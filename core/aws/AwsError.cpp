@@ -4,12 +4,15 @@
 #include <QJsonObject>
 #include <QXmlStreamReader>
 
+#include <algorithm>
+#include <array>
+
 namespace thingdeck {
 
 namespace {
 
 // The throttling codes of the AWS SDKs' standard retry mode.
-constexpr const char *kThrottlingCodes[] = {
+constexpr auto kThrottlingCodes = std::to_array<const char *>({
     "Throttling",
     "ThrottlingException",
     "ThrottledException",
@@ -24,18 +27,15 @@ constexpr const char *kThrottlingCodes[] = {
     "SlowDown",
     "PriorRequestNotComplete",
     "EC2ThrottledException",
-};
+});
 
-constexpr const char *kTransientCodes[] = {"RequestTimeout", "RequestTimeoutException",
-                                           "InternalFailure", "ServiceUnavailable"};
+constexpr auto kTransientCodes = std::to_array<const char *>(
+    {"RequestTimeout", "RequestTimeoutException", "InternalFailure", "ServiceUnavailable"});
 
-template<size_t N> bool contains(const char *const (&list)[N], const QString &code)
+bool contains(const auto &list, const QString &code)
 {
-    for (const char *item : list) {
-        if (code == QLatin1String(item))
-            return true;
-    }
-    return false;
+    return std::ranges::any_of(list,
+                               [&code](const char *item) { return code == QLatin1String(item); });
 }
 
 QByteArray headerValue(const QList<HttpHeader> &headers, const QByteArray &name)
@@ -64,7 +64,7 @@ QString errorCode(const QList<HttpHeader> &headers, const QJsonObject &body)
 QString errorMessage(const QJsonObject &body)
 {
     for (const char *key : {"message", "Message", "errorMessage"}) {
-        const QString text = body.value(QLatin1String(key)).toString();
+        QString text = body.value(QLatin1String(key)).toString();
         if (!text.isEmpty())
             return text;
     }

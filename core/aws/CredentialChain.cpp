@@ -356,7 +356,7 @@ void CredentialChain::runSso(const AwsConfig &config, const SsoProfile &profile,
                                  CredentialCache(CredentialCache::defaultDirectory(home)),
                                  SsoToken::defaultDirectory(home), this);
     client.value()->setParent(fetcher);
-    fetcher->start([fetcher, done](const CredentialsResult &result) {
+    fetcher->start([fetcher, done = std::move(done)](const CredentialsResult &result) {
         fetcher->deleteLater();
         done(result);
     });

@@ -53,6 +53,7 @@ public:
     explicit CredentialChain(QProcessEnvironment environment, QString explicitProfile = {},
                              QObject *parent = nullptr);
     ~CredentialChain() override;
+    Q_DISABLE_COPY_MOVE(CredentialChain)
 
     /// Values set here win over everything else (the app's own settings).
     void setExplicitCredentials(const AwsCredentials &credentials);
@@ -93,7 +94,7 @@ private:
     CredentialsResult environmentForCredentialSource(const QString &profile) const;
     void resolveSourceProfile(const AwsConfig &config, const QString &profile, Callback done);
     QNetworkAccessManager *network();
-    void finish(const CredentialsResult &result, bool cacheable);
+    void finish(const CredentialsResult &delivered, bool cacheable);
 
     QProcessEnvironment m_environment;
     QString m_explicitProfile;

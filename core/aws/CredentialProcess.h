@@ -31,6 +31,7 @@ public:
     /// `command` is the credential_process value; `profile` names it in `source` and messages.
     CredentialProcess(QString command, QString profile, QObject *parent = nullptr);
     ~CredentialProcess() override;
+    Q_DISABLE_COPY_MOVE(CredentialProcess)
 
     /// The environment the command runs in (by default the one this process has).
     void setEnvironment(const QProcessEnvironment &environment);

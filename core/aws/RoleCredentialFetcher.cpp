@@ -67,9 +67,8 @@ QByteArray RoleCredentialFetcher::formEncode(const QByteArray &value)
     QByteArray out;
     for (const char c : value) {
         const auto u = static_cast<unsigned char>(c);
-        if (std::isalnum(u) && u < 0x80)
-            out += c;
-        else if (c == '-' || c == '_' || c == '.' || c == '~')
+        // Unreserved characters (RFC 3986) stay as they are.
+        if ((std::isalnum(u) && u < 0x80) || c == '-' || c == '_' || c == '.' || c == '~')
             out += c;
         else if (c == ' ')
             out += '+';
@@ -222,7 +221,7 @@ void RoleCredentialFetcher::send(const QByteArray &body, const AwsCredentials *s
     m_sts->send(
         request, this,
         [this, operation, cacheKey, source, host,
-         callback](const Result<AwsResponse, AwsError> &reply) {
+         callback = std::move(callback)](const Result<AwsResponse, AwsError> &reply) {
             if (!reply)
                 return callback(fail(stsFailed(describeFailure(reply.error(), operation, host))));
             auto parsed = StsResponse::parse(reply.value().body, operation);

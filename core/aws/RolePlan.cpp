@@ -119,8 +119,8 @@ Result<bool, ConfigError> Planner::source(const QString &profile,
                                                "missing: source_profile or credential_source"),
                                 QString(), 0});
     }
-    const auto found = hasSource ? sourceProfile(profile, properties.value(kSourceProfile))
-                                 : credentialSource(profile, properties.value(kCredentialSource));
+    auto found = hasSource ? sourceProfile(profile, properties.value(kSourceProfile))
+                           : credentialSource(profile, properties.value(kCredentialSource));
     if (!found)
         return found;
     m_plan.hops.append(hopOf(profile, properties));

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <map>
+#include <string_view>
 
 namespace thingdeck {
 
@@ -248,7 +249,7 @@ std::optional<std::map<QByteArray, QByteArray>> authorizationFields(const QByteA
 
 QByteArray SigV4Signer::uriEncode(const QByteArray &bytes, bool keepSlash)
 {
-    static const char hexDigits[] = "0123456789ABCDEF";
+    constexpr std::string_view hexDigits = "0123456789ABCDEF";
     QByteArray out;
     out.reserve(bytes.size() * 3);
     for (const char c : bytes) {

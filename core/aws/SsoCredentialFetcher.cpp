@@ -84,12 +84,14 @@ void SsoCredentialFetcher::refresh(const SsoToken &token, Callback done)
     request.contentType = QByteArrayLiteral("application/json");
     request.body = createTokenBody(token);
     request.signing = AwsRequest::Signing::None;
-    m_client->send(request, this, [this, token, done](const Result<AwsResponse, AwsError> &reply) {
-        if (!reply)
-            return refreshFailed(
-                token, callFailed(reply.error(), kCreateToken, m_endpoint.oidc).message, done);
-        onRefreshed(token, reply.value().json.object(), done);
-    });
+    m_client->send(
+        request, this,
+        [this, token, done = std::move(done)](const Result<AwsResponse, AwsError> &reply) {
+            if (!reply)
+                return refreshFailed(
+                    token, callFailed(reply.error(), kCreateToken, m_endpoint.oidc).message, done);
+            onRefreshed(token, reply.value().json.object(), done);
+        });
 }
 
 // The file is rewritten as botocore's _refresher does: registration copied, refreshToken only
@@ -133,29 +135,32 @@ void SsoCredentialFetcher::getRoleCredentials(const QString &accessToken, Callba
                      {QStringLiteral("account_id"), m_profile.accountId}};
     request.headers = {{QByteArrayLiteral("x-amz-sso_bearer_token"), accessToken.toUtf8()}};
     request.signing = AwsRequest::Signing::None;
-    m_client->send(request, this, [this, done](const Result<AwsResponse, AwsError> &reply) {
-        if (!reply && isUnauthorized(reply.error())) {
-            return done(fail(loginRequired(QStringLiteral(
-                "The SSO session associated with this profile has expired or is otherwise "
-                "invalid. To refresh this SSO session run aws sso login with the corresponding "
-                "profile"))));
-        }
-        if (!reply)
-            return done(fail(callFailed(reply.error(), kGetRoleCredentials, m_endpoint.portal)));
-        auto credentials = parseRoleCredentials(reply.value().json.object());
-        if (!credentials) {
-            return done(fail(ConfigError{ConfigError::Kind::SsoFailed,
-                                         QStringLiteral("The SSO portal at %1 answered oddly: %2.")
-                                             .arg(m_endpoint.portal.host(), credentials.error()),
-                                         QString(), 0}));
-        }
-        const QString key = m_profile.roleCacheKey();
-        if (auto problem = m_roleCache.writeSso(key, credentials.value()))
-            qCWarning(lcAws) << "not cached:" << *problem;
-        AwsCredentials keys = credentials.value();
-        keys.source = QStringLiteral("profile %1 (SSO)").arg(m_profile.profile);
-        done(keys);
-    });
+    m_client->send(
+        request, this, [this, done = std::move(done)](const Result<AwsResponse, AwsError> &reply) {
+            if (!reply && isUnauthorized(reply.error())) {
+                return done(fail(loginRequired(QStringLiteral(
+                    "The SSO session associated with this profile has expired or is otherwise "
+                    "invalid. To refresh this SSO session run aws sso login with the corresponding "
+                    "profile"))));
+            }
+            if (!reply)
+                return done(
+                    fail(callFailed(reply.error(), kGetRoleCredentials, m_endpoint.portal)));
+            auto credentials = parseRoleCredentials(reply.value().json.object());
+            if (!credentials) {
+                return done(
+                    fail(ConfigError{ConfigError::Kind::SsoFailed,
+                                     QStringLiteral("The SSO portal at %1 answered oddly: %2.")
+                                         .arg(m_endpoint.portal.host(), credentials.error()),
+                                     QString(), 0}));
+            }
+            const QString key = m_profile.roleCacheKey();
+            if (auto problem = m_roleCache.writeSso(key, credentials.value()))
+                qCWarning(lcAws) << "not cached:" << *problem;
+            AwsCredentials keys = credentials.value();
+            keys.source = QStringLiteral("profile %1 (SSO)").arg(m_profile.profile);
+            done(keys);
+        });
 }
 
 Result<AwsCredentials, QString>
@@ -183,7 +188,7 @@ ConfigError SsoCredentialFetcher::loginRequired(const QString &awsText) const
 
 // A service error in the AWS CLI's words; anything else names the host.
 ConfigError SsoCredentialFetcher::callFailed(const AwsError &error, const QString &operation,
-                                             const QUrl &endpoint) const
+                                             const QUrl &endpoint)
 {
     QString text;
     if (error.kind == AwsError::Kind::Service && !error.code.isEmpty()) {

@@ -56,8 +56,8 @@ private:
     void refreshFailed(const SsoToken &old, const QString &why, Callback done);
     void getRoleCredentials(const QString &accessToken, Callback done);
     ConfigError loginRequired(const QString &awsText) const;
-    ConfigError callFailed(const AwsError &error, const QString &operation,
-                           const QUrl &endpoint) const;
+    static ConfigError callFailed(const AwsError &error, const QString &operation,
+                                  const QUrl &endpoint);
 
     SsoProfile m_profile;
     SsoEndpoint m_endpoint;

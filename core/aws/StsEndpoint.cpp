@@ -4,6 +4,8 @@
 
 #include <QRegularExpression>
 
+#include <array>
+
 namespace thingdeck {
 namespace {
 
@@ -15,13 +17,13 @@ struct Partition
 };
 
 // partitions.json, most specific first; a region matching none belongs to `aws`.
-constexpr Partition kPartitions[] = {
+constexpr auto kPartitions = std::to_array<Partition>({
     {R"(^us\-gov\-\w+\-\d+$)", "amazonaws.com", "api.aws"},
     {R"(^cn\-\w+\-\d+$)", "amazonaws.com.cn", "api.amazonwebservices.com.cn"},
     {R"(^us\-iso\-\w+\-\d+$)", "c2s.ic.gov", "c2s.ic.gov"},
     {R"(^us\-isob\-\w+\-\d+$)", "sc2s.sgov.gov", "sc2s.sgov.gov"},
     {R"(^(us|eu|ap|sa|ca|me|af)\-\w+\-\d+$)", "amazonaws.com", "api.aws"},
-};
+});
 
 const Partition &partitionOf(const QString &region)
 {
@@ -29,7 +31,7 @@ const Partition &partitionOf(const QString &region)
         if (QRegularExpression(QLatin1String(partition.regex)).match(region).hasMatch())
             return partition;
     }
-    return kPartitions[4];
+    return kPartitions.back(); // aws
 }
 
 bool isTrue(const QString &value)

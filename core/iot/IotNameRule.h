@@ -12,7 +12,7 @@ namespace thingdeck {
 struct IotNameViolation
 {
     enum class Kind { TooShort, TooLong, BadCharacter };
-    Kind kind;
+    Kind kind{};
     QChar character; ///< the first character not allowed, for BadCharacter
 };
 

@@ -76,7 +76,7 @@ QString jsonValueText(const QJsonValue &value)
 {
     switch (value.type()) {
     case QJsonValue::Undefined:
-        return QString();
+        return {};
     case QJsonValue::Object:
         return QString::fromUtf8(QJsonDocument(value.toObject()).toJson(QJsonDocument::Compact));
     case QJsonValue::Array:

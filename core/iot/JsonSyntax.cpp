@@ -20,7 +20,7 @@ bool isJsonSpace(QChar c)
 
 int firstNonSpace(const QString &text)
 {
-    const auto it = std::find_if_not(text.cbegin(), text.cend(), isJsonSpace);
+    const auto *const it = std::find_if_not(text.cbegin(), text.cend(), isJsonSpace);
     return it == text.cend() ? -1 : int(it - text.cbegin());
 }
 
@@ -311,7 +311,7 @@ void writeValue(QString &out, const QJsonValue &value, int depth);
 
 QString indentation(int depth)
 {
-    return QString(depth * 2, u' ');
+    return {qsizetype{depth} * 2, u' '};
 }
 
 // Strings and numbers as Qt writes them (escapes, number precision).

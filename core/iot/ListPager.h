@@ -41,6 +41,7 @@ public:
 
     explicit ListPager(QObject *parent = nullptr);
     ~ListPager() override;
+    Q_DISABLE_COPY_MOVE(ListPager)
 
     /// Starts a listing. `progress` and `finished` run on the event loop, never inside
     /// start(); nothing is reported, and no further page asked for, once `context` is
@@ -58,7 +59,7 @@ private:
 
     void requestPage(Id id);
     void onPage(Id id, const AwsClient::CallResult &result);
-    Result<QString, QString> takePage(Job &job, const QJsonObject &page);
+    static Result<QString, QString> takePage(Job &job, const QJsonObject &page);
     void finish(Id id, const IotOutcome &outcome);
     std::unique_ptr<Job> remove(Id id);
     Job *find(Id id);

@@ -48,7 +48,7 @@ QDateTime timeOf(const QJsonValue &seconds)
 QStringList stringsOf(const QJsonValue &array)
 {
     QStringList out;
-    for (const QJsonValue &item : array.toArray())
+    for (const auto &item : array.toArray())
         out.append(item.toString());
     return out;
 }

@@ -38,7 +38,7 @@ public:
         const QJsonValue items = page.value(QLatin1String(member));
         if (!items.isArray())
             return fail(QStringLiteral("\"%1\" is not an array").arg(QLatin1String(member)));
-        for (const QJsonValue &item : items.toArray()) {
+        for (const auto &item : items.toArray()) {
             Result<T, QString> value = read(item);
             if (!value.ok())
                 return fail(value.error());

@@ -77,7 +77,7 @@ Result<int, QString> appendNames(const QJsonObject &page, QStringList &names)
     const QJsonValue results = page.value(jsonKey("results"));
     if (!results.isArray())
         return fail(QStringLiteral("\"results\" is not an array"));
-    for (const QJsonValue &name : results.toArray()) {
+    for (const auto &name : results.toArray()) {
         if (!name.isString() || name.toString().isEmpty())
             return fail(QStringLiteral("a shadow name is not a string"));
         names.append(name.toString());
@@ -153,19 +153,19 @@ void ShadowClient::listNamedShadows(const ThingName &thing, QObject *context,
                                     IotCallback<QStringList> callback)
 {
     QPointer<ShadowClient> self = this;
-    m_endpoints->resolveDataPlane(
-        context, [self, thing, context, callback](const Result<QUrl, IotError> &base) {
-            if (!base.ok()) {
-                callback(fail(base.error()));
-                return;
-            }
-            AwsRequest first = dataRequest(base.value(), "GET",
-                                           {jsonKey("api"), jsonKey("things"), jsonKey("shadow"),
-                                            jsonKey("ListNamedShadowsForThing"), thing.toString()});
-            first.query.append({jsonKey("pageSize"), QString::number(kMaxPageSize)});
-            if (self)
-                self->pageNamedShadows(first, context, callback);
-        });
+    m_endpoints->resolveDataPlane(context, [self, thing, context, callback = std::move(callback)](
+                                               const Result<QUrl, IotError> &base) {
+        if (!base.ok()) {
+            callback(fail(base.error()));
+            return;
+        }
+        AwsRequest first = dataRequest(base.value(), "GET",
+                                       {jsonKey("api"), jsonKey("things"), jsonKey("shadow"),
+                                        jsonKey("ListNamedShadowsForThing"), thing.toString()});
+        first.query.append({jsonKey("pageSize"), QString::number(kMaxPageSize)});
+        if (self)
+            self->pageNamedShadows(first, context, callback);
+    });
 }
 
 void ShadowClient::publish(const TopicName &topic, const QByteArray &payload, int qos, bool retain,

@@ -102,7 +102,7 @@ QModelIndex JsonDiffModel::indexForPath(const QStringList &path) const
     }
     if (node == m_root.get())
         return {};
-    return createIndex(node->row, KeyColumn, const_cast<Node *>(node));
+    return createIndex(node->row, KeyColumn, node);
 }
 
 QModelIndex JsonDiffModel::index(int row, int column, const QModelIndex &parent) const
@@ -119,7 +119,7 @@ QModelIndex JsonDiffModel::parent(const QModelIndex &child) const
     const Node *parentNode = nodeOf(child)->parent;
     if (!parentNode || parentNode == m_root.get())
         return {};
-    return createIndex(parentNode->row, KeyColumn, const_cast<Node *>(parentNode));
+    return createIndex(parentNode->row, KeyColumn, parentNode);
 }
 
 int JsonDiffModel::rowCount(const QModelIndex &parent) const
@@ -129,7 +129,7 @@ int JsonDiffModel::rowCount(const QModelIndex &parent) const
     return int(nodeOf(parent)->children.size());
 }
 
-int JsonDiffModel::columnCount(const QModelIndex &) const
+int JsonDiffModel::columnCount(const QModelIndex & /*parent*/) const
 {
     return ColumnCount;
 }
@@ -155,14 +155,14 @@ QVariant JsonDiffModel::data(const QModelIndex &index, int role) const
     }
 }
 
-QString JsonDiffModel::displayText(const Node *node, int column) const
+QString JsonDiffModel::displayText(const Node *node, int column)
 {
     if (column == KeyColumn)
         return node->key;
     const QJsonValue value = column == LeftColumn ? node->left : node->right;
     // An object's keys are its rows; only an empty one shows itself.
     if (value.isObject() && !value.toObject().isEmpty())
-        return QString();
+        return {};
     return jsonValueText(value);
 }
 
@@ -174,7 +174,7 @@ QString JsonDiffModel::toolTip(const Node *node, int column) const
         return jsonPathText(node->path) + QLatin1Char('\n') + kindText(node);
     const QJsonValue value = column == LeftColumn ? node->left : node->right;
     const QString title = column == LeftColumn ? m_leftTitle : m_rightTitle;
-    const QString whole = value.isUndefined() ? tr("Not in %1.").arg(title) : jsonValueText(value);
+    QString whole = value.isUndefined() ? tr("Not in %1.").arg(title) : jsonValueText(value);
     if (node->kind != Kind::Changed)
         return whole;
     return whole + QLatin1Char('\n') + kindText(node);

@@ -29,6 +29,7 @@ public:
 
     explicit JsonDiffModel(QObject *parent = nullptr);
     ~JsonDiffModel() override;
+    Q_DISABLE_COPY_MOVE(JsonDiffModel)
 
     /// Replaces both sides (one model reset).
     void setDocuments(const QJsonObject &left, const QString &leftTitle, const QJsonObject &right,
@@ -52,7 +53,7 @@ private:
 
     void buildChildren(Node *node);
     Node *nodeOf(const QModelIndex &index) const;
-    QString displayText(const Node *node, int column) const;
+    static QString displayText(const Node *node, int column);
     QString toolTip(const Node *node, int column) const;
     QString kindText(const Node *node) const;
 

@@ -185,7 +185,7 @@ void MessageTableModel::insertAppended()
     endInsertRows();
 }
 
-QVariant MessageTableModel::displayData(const MqttMessage &message, int column) const
+QVariant MessageTableModel::displayData(const MqttMessage &message, int column)
 {
     switch (column) {
     case TimeColumn:
@@ -209,7 +209,7 @@ QVariant MessageTableModel::displayData(const MqttMessage &message, int column) 
     }
 }
 
-QVariant MessageTableModel::rawData(const MqttMessage &message, int column) const
+QVariant MessageTableModel::rawData(const MqttMessage &message, int column)
 {
     switch (column) {
     case TimeColumn:

@@ -81,8 +81,8 @@ private:
     void onStoreChanged(qsizetype appended, qsizetype evicted);
     void removeEvicted();
     void insertAppended();
-    QVariant displayData(const MqttMessage &message, int column) const;
-    QVariant rawData(const MqttMessage &message, int column) const;
+    static QVariant displayData(const MqttMessage &message, int column);
+    static QVariant rawData(const MqttMessage &message, int column);
 
     const MessageStore *m_store;
     quint64 m_firstId = 0; ///< the store id of row 0

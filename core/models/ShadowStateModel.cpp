@@ -69,7 +69,7 @@ qint64 newestTimestamp(const QJsonValue &metadata)
 {
     qint64 newest = 0;
     if (metadata.isArray()) {
-        for (const QJsonValue &item : metadata.toArray())
+        for (const auto &item : metadata.toArray())
             newest = std::max(newest, newestTimestamp(item));
         return newest;
     }
@@ -115,14 +115,17 @@ QJsonValue ShadowStateModel::parseValueText(const QString &text)
 
 QString ShadowStateModel::relativeText(qint64 seconds)
 {
+    constexpr qint64 minute = 60;
+    constexpr qint64 hour = 60 * minute;
+    constexpr qint64 day = 24 * hour;
     seconds = std::max<qint64>(0, seconds);
-    if (seconds < 60)
+    if (seconds < minute)
         return tr("%1 s ago").arg(seconds);
-    if (seconds < 60 * 60)
-        return tr("%1 min ago").arg(seconds / 60);
-    if (seconds < 24 * 60 * 60)
-        return tr("%1 h ago").arg(seconds / (60 * 60));
-    return tr("%1 d ago").arg(seconds / (24 * 60 * 60));
+    if (seconds < hour)
+        return tr("%1 min ago").arg(seconds / minute);
+    if (seconds < day)
+        return tr("%1 h ago").arg(seconds / hour);
+    return tr("%1 d ago").arg(seconds / day);
 }
 
 void ShadowStateModel::setDocument(const ShadowDocument &document, bool keepEdit)
@@ -271,7 +274,7 @@ void ShadowStateModel::insertChild(Node *node, int row, const QString &key)
     auto child = makeNode(node, key);
     beginInsertRows(indexOf(node, KeyColumn), row, row);
     node->children.insert(node->children.begin() + row, std::move(child));
-    for (size_t i = size_t(row); i < node->children.size(); ++i)
+    for (auto i = size_t(row); i < node->children.size(); ++i)
         node->children[i]->row = int(i);
     endInsertRows();
 }
@@ -280,7 +283,7 @@ void ShadowStateModel::removeChild(Node *node, int row)
 {
     beginRemoveRows(indexOf(node, KeyColumn), row, row);
     node->children.erase(node->children.begin() + row);
-    for (size_t i = size_t(row); i < node->children.size(); ++i)
+    for (auto i = size_t(row); i < node->children.size(); ++i)
         node->children[i]->row = int(i);
     endRemoveRows();
 }
@@ -294,7 +297,7 @@ QModelIndex ShadowStateModel::indexOf(const Node *node, int column) const
 {
     if (!node || node == m_root.get())
         return {};
-    return createIndex(node->row, column, const_cast<Node *>(node));
+    return createIndex(node->row, column, node);
 }
 
 int ShadowStateModel::editableColumn() const
@@ -349,7 +352,7 @@ int ShadowStateModel::rowCount(const QModelIndex &parent) const
     return int(nodeOf(parent)->children.size());
 }
 
-int ShadowStateModel::columnCount(const QModelIndex &) const
+int ShadowStateModel::columnCount(const QModelIndex & /*parent*/) const
 {
     return ColumnCount;
 }
@@ -369,7 +372,7 @@ QVariant ShadowStateModel::data(const QModelIndex &index, int role) const
     case RemovedRole:
         return isRemoved(node);
     case ValueRole:
-        return QVariant(cell(node, index.column()));
+        return {cell(node, index.column())};
     case Qt::DisplayRole:
     case Qt::EditRole:
         return cellText(node, index.column(), role);
@@ -433,7 +436,7 @@ QString ShadowStateModel::toolTip(const Node *node, int column) const
     }
     if (column == KeyColumn && !valueAt(m_delta, node->path).isUndefined())
         return tr("In the delta: desired differs from reported");
-    return QString();
+    return {};
 }
 
 bool ShadowStateModel::setData(const QModelIndex &index, const QVariant &value, int role)

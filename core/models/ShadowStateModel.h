@@ -40,6 +40,7 @@ public:
 
     explicit ShadowStateModel(QObject *parent = nullptr);
     ~ShadowStateModel() override;
+    Q_DISABLE_COPY_MOVE(ShadowStateModel)
 
     /// A new document (e.g. a newer version arrived): one model reset. The edited section becomes
     /// the document's section unless `keepEdit` (then the edit stays and the other columns

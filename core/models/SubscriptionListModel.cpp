@@ -60,7 +60,7 @@ QVariant SubscriptionListModel::data(const QModelIndex &index, int role) const
         return problem(row).isEmpty() ? m_rows[size_t(row)].saved.filter : problem(row);
     case Qt::TextAlignmentRole:
         if (index.column() == CountColumn || index.column() == RateColumn)
-            return QVariant(Qt::AlignRight | Qt::AlignVCenter);
+            return {Qt::AlignRight | Qt::AlignVCenter};
         return {};
     case ColourRole:
         return m_rows[size_t(row)].saved.colour;
@@ -337,7 +337,7 @@ int SubscriptionListModel::nextColour() const
 {
     std::array<int, kColourCount> uses{};
     for (const Row &row : m_rows)
-        ++uses[size_t(std::clamp(row.saved.colour, 0, kColourCount - 1))];
+        ++uses.at(size_t(std::clamp(row.saved.colour, 0, kColourCount - 1)));
     return int(std::min_element(uses.begin(), uses.end()) - uses.begin());
 }
 

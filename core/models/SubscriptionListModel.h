@@ -50,6 +50,7 @@ public:
     /// `connection` must outlive the model or be destroyed with it (handles are QPointers).
     explicit SubscriptionListModel(MqttConnection *connection, QObject *parent = nullptr);
     ~SubscriptionListModel() override;
+    Q_DISABLE_COPY_MOVE(SubscriptionListModel)
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;

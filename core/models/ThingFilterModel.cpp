@@ -161,7 +161,7 @@ void ThingFilterModel::clearRows()
 
 void ThingFilterModel::rebuildAll()
 {
-    const size_t rows = size_t(sourceRowCount());
+    const auto rows = size_t(sourceRowCount());
     m_searchTexts.assign(rows, QString());
     m_matches.assign(rows, 0);
     m_keys.assign(isSorted() ? rows : 0, SortKey());
@@ -681,12 +681,12 @@ QModelIndex ThingFilterModel::index(int row, int column, const QModelIndex &pare
     return createIndex(row, column);
 }
 
-QModelIndex ThingFilterModel::parent(const QModelIndex &) const
+QModelIndex ThingFilterModel::parent(const QModelIndex & /*child*/) const
 {
     return {};
 }
 
-QModelIndex ThingFilterModel::sibling(int row, int column, const QModelIndex &) const
+QModelIndex ThingFilterModel::sibling(int row, int column, const QModelIndex & /*idx*/) const
 {
     return index(row, column);
 }

@@ -52,7 +52,7 @@ QVariant ThingListModel::data(const QModelIndex &index, int role) const
     }
 }
 
-QVariant ThingListModel::displayData(const ThingSummary &thing, int column) const
+QVariant ThingListModel::displayData(const ThingSummary &thing, int column)
 {
     switch (column) {
     case NameColumn:

@@ -144,7 +144,7 @@ private:
     void replaceRows(const QList<ThingSummary> &things);
     void setRow(int row, const ThingSummary &thing);
     void rebuildIndex();
-    QVariant displayData(const ThingSummary &thing, int column) const;
+    static QVariant displayData(const ThingSummary &thing, int column);
     QVariant sortData(const ThingSummary &thing, int column) const;
 
     RegistryClient *m_registry;

@@ -25,6 +25,7 @@ public:
 
     explicit MessageExporter(QObject *parent = nullptr);
     ~MessageExporter() override;
+    Q_DISABLE_COPY_MOVE(MessageExporter)
 
     /// Starts writing `messages` to `path` (replacing the file when the export succeeds). An
     /// export still running is cancelled first. Reports through progress() and finished();

@@ -30,6 +30,7 @@ public:
 
     explicit MessageImporter(QObject *parent = nullptr);
     ~MessageImporter() override;
+    Q_DISABLE_COPY_MOVE(MessageImporter)
 
     /// How much of the file one event-loop turn reads (for tests and tuning; at least 1).
     void setChunkBytes(qint64 bytes);

@@ -2,6 +2,8 @@
 
 #include <QDateTime>
 
+#include <string_view>
+
 namespace thingdeck {
 
 namespace {
@@ -34,7 +36,7 @@ bool validSecondByte(unsigned char lead, unsigned char next)
     return next >= 0x80 && next <= 0xBF;
 }
 
-const char kHex[] = "0123456789abcdef";
+constexpr std::string_view kHex = "0123456789abcdef";
 
 } // namespace
 
@@ -86,17 +88,17 @@ QByteArray MessageLineFormatter::isoTime(qint64 msecsSinceEpoch)
 
 void MessageLineFormatter::append(const MqttMessage &message, QByteArray &out)
 {
-    out += "{\"topic\":";
+    out += R"({"topic":)";
     appendJsonString(message.topic.toUtf8(), out);
-    out += ",\"qos\":";
+    out += R"(,"qos":)";
     out += char('0' + message.qos);
-    out += message.retained ? ",\"retain\":true,\"time\":\"" : ",\"retain\":false,\"time\":\"";
+    out += message.retained ? R"(,"retain":true,"time":")" : R"(,"retain":false,"time":")";
     out += isoTime(message.timestampMs);
     if (isValidUtf8(message.payload)) {
-        out += "\",\"payload\":";
+        out += R"(","payload":)";
         appendJsonString(message.payload, out);
     } else {
-        out += "\",\"payloadBase64\":\"";
+        out += R"(","payloadBase64":")";
         out += message.payload.toBase64();
         out += '"';
     }

@@ -32,7 +32,14 @@ constexpr int kMaxQueuedPublishes = 100000;
 constexpr int kDrainIntervalMs = 5;
 // A close this soon after a PUBLISH is how AWS IoT denies it by policy.
 constexpr qint64 kPolicyWindowMs = 1000;
+// Topics remembered per connection for that diagnosis; beyond this, new topics stay suspects.
+constexpr qsizetype kMaxTrackedTopics = 1024;
+// Paho's OpenSSL error lines kept per connect attempt: the newest few, each cut short, so a
+// flood of them stays small. They name the TLS cause that Paho's own message leaves out.
+constexpr qsizetype kMaxTlsLines = 8;
+constexpr std::size_t kMaxTlsLineBytes = 512;
 // ALPN protocol list in wire format: one length byte, then the name.
+// NOLINTNEXTLINE(*-avoid-c-arrays): Paho takes the list as a C buffer and its size
 const unsigned char kAlpnAwsMqtt[] = "\x0e"
                                      "x-amzn-mqtt-ca";
 
@@ -96,8 +103,11 @@ void addBytes(MQTTProperties &properties, MQTTPropertyCodes code, const QByteArr
 {
     MQTTProperty property{};
     property.identifier = code;
-    property.value.data = {int(data.size()), const_cast<char *>(data.constData())};
-    property.value.value = {int(value.size()), const_cast<char *>(value.constData())};
+    // Paho's C structs take non-const pointers for data it only reads.
+    property.value.data = {int(data.size()),
+                           const_cast<char *>(data.constData())}; // NOLINT(*-const-cast)
+    property.value.value = {int(value.size()),
+                            const_cast<char *>(value.constData())}; // NOLINT(*-const-cast)
     addProperty(properties, property);
 }
 
@@ -147,6 +157,8 @@ struct MqttConnection::Bridge
     qint64 inboxBytes = 0; ///< MessageStore::messageBytes() of the inbox
     quint64 dropped = 0;
     bool drainPosted = false;
+    /// The current client's OpenSSL error lines since its last connect attempt started.
+    QStringList tlsLines;
 
     // Checked twice: here, so a retired client's flood never reaches the queue, and on the
     // owner's thread, for what was posted just before its client was retired.
@@ -190,6 +202,26 @@ struct MqttConnection::Bridge
     {
         std::lock_guard lock(mutex);
         current = generation;
+        tlsLines.clear();
+    }
+
+    void addTlsLine(quint64 generation, QString line)
+    {
+        std::lock_guard lock(mutex);
+        if (generation != current || line.isEmpty())
+            return;
+        tlsLines.append(std::move(line));
+        if (tlsLines.size() > kMaxTlsLines)
+            tlsLines.removeFirst();
+    }
+
+    /// Empties the lines: each attempt's failure sees only its own.
+    QStringList takeTlsLines(quint64 generation)
+    {
+        std::lock_guard lock(mutex);
+        if (generation != current)
+            return {};
+        return std::exchange(tlsLines, {});
     }
 };
 
@@ -214,7 +246,7 @@ struct MqttConnection::ClientContext
 
     static ClientContext *of(void *context) { return static_cast<ClientContext *>(context); }
 
-    void post(std::function<void(MqttConnection *)> call)
+    void post(std::function<void(MqttConnection *)> call) const
     {
         bridge->post(generation, std::move(call));
     }
@@ -237,18 +269,32 @@ struct MqttConnection::ClientContext
         return 1;
     }
 
+    // NOLINTNEXTLINE(readability-non-const-parameter): Paho's MQTTAsync_connectionLost type
     static void connectionLost(void *context, char *cause)
     {
         const QString text = cause ? QString::fromUtf8(cause) : QString();
         of(context)->post([text](MqttConnection *c) { c->onConnectionLost(text); });
     }
 
-    static void connectSuccess(void *context, MQTTAsync_successData *)
+    // Paho hands over OpenSSL's error queue one line per call, on its own thread. The lines
+    // hold error codes, function names and file names, no key material. 1: go on to the next.
+    static int sslError(const char *text, std::size_t length, void *context)
     {
+        ClientContext *client = of(context);
+        const auto size = qsizetype(std::min(length, kMaxTlsLineBytes));
+        client->bridge->addTlsLine(client->generation, QString::fromUtf8(text, size).trimmed());
+        return 1;
+    }
+
+    QStringList takeTlsLines() const { return bridge->takeTlsLines(generation); }
+
+    static void connectSuccess(void *context, MQTTAsync_successData * /*data*/)
+    {
+        of(context)->takeTlsLines(); // what a successful attempt logged is no failure's cause
         of(context)->post([](MqttConnection *c) { c->onConnected(); });
     }
 
-    static void connectSuccess5(void *context, MQTTAsync_successData5 *)
+    static void connectSuccess5(void *context, MQTTAsync_successData5 * /*data*/)
     {
         connectSuccess(context, nullptr);
     }
@@ -257,14 +303,25 @@ struct MqttConnection::ClientContext
     {
         const int code = data ? data->code : -1;
         const QString text = data && data->message ? QString::fromUtf8(data->message) : QString();
-        of(context)->post([code, text](MqttConnection *c) { c->onConnectFailed(code, text); });
+        const QStringList tls = of(context)->takeTlsLines();
+        of(context)->post(
+            [code, text, tls](MqttConnection *c) { c->onConnectFailed(code, text, tls); });
     }
 
     static void connectFailure5(void *context, MQTTAsync_failureData5 *data)
     {
         const int code = data ? int(data->reasonCode) : -1;
         const QString text = data && data->message ? QString::fromUtf8(data->message) : QString();
-        of(context)->post([code, text](MqttConnection *c) { c->onConnectFailed(code, text); });
+        const QStringList tls = of(context)->takeTlsLines();
+        of(context)->post(
+            [code, text, tls](MqttConnection *c) { c->onConnectFailed(code, text, tls); });
+    }
+
+    // Paho fails the requests still unanswered when the connection drops; the connection's
+    // loss (reported next) is what counts: its subscriptions are sent again on reconnect.
+    static bool isLostWithConnection(int code)
+    {
+        return code == MQTTASYNC_OPERATION_INCOMPLETE || code == MQTTASYNC_DISCONNECTED;
     }
 
     static void subscribeSuccess(void *context, MQTTAsync_successData *data)
@@ -287,6 +344,8 @@ struct MqttConnection::ClientContext
 
     static void subscribeFailure(void *context, MQTTAsync_failureData *data)
     {
+        if (isLostWithConnection(data->code))
+            return;
         const int token = data->token;
         const QString text = data->message ? QString::fromUtf8(data->message) : QString();
         of(context)->post(
@@ -295,29 +354,31 @@ struct MqttConnection::ClientContext
 
     static void subscribeFailure5(void *context, MQTTAsync_failureData5 *data)
     {
+        if (isLostWithConnection(data->code))
+            return;
         const int token = data->token;
         const QString text = data->message ? QString::fromUtf8(data->message) : QString();
         of(context)->post(
             [token, text](MqttConnection *c) { c->onSubscribeResult(token, false, 0x80, text); });
     }
 
-    static void disconnectDone(void *context, MQTTAsync_successData *)
+    static void disconnectDone(void *context, MQTTAsync_successData * /*data*/)
     {
         of(context)->post([](MqttConnection *c) { c->onDisconnected(); });
     }
 
-    static void disconnectDone5(void *context, MQTTAsync_successData5 *)
+    static void disconnectDone5(void *context, MQTTAsync_successData5 * /*data*/)
     {
         disconnectDone(context, nullptr);
     }
 
     // A failed disconnect still ends the session: the client is destroyed all the same.
-    static void disconnectFailed(void *context, MQTTAsync_failureData *)
+    static void disconnectFailed(void *context, MQTTAsync_failureData * /*data*/)
     {
         disconnectDone(context, nullptr);
     }
 
-    static void disconnectFailed5(void *context, MQTTAsync_failureData5 *)
+    static void disconnectFailed5(void *context, MQTTAsync_failureData5 * /*data*/)
     {
         disconnectDone(context, nullptr);
     }
@@ -333,7 +394,7 @@ struct MqttConnection::ClientContext
             [id, code, text](MqttConnection *c) { c->onPublishDone(id, code, text); });
     }
 
-    static void publishSent(void *context, MQTTAsync_successData *)
+    static void publishSent(void *context, MQTTAsync_successData * /*data*/)
     {
         publishDone(context, 0, nullptr);
     }
@@ -580,7 +641,7 @@ Result<quint64, QString> MqttConnection::send(const TopicName &topic, const QByt
                                               int qos, bool retain,
                                               const MqttProperties &properties)
 {
-    const QString name = topic.toString();
+    const QString &name = topic.toString();
     if (m_state != State::Connected || !m_client)
         return fail(QStringLiteral("Not connected: the message to %1 was not sent.").arg(name));
     const bool v5 = m_options.version == MqttConnectOptions::Version::Mqtt5;
@@ -595,6 +656,8 @@ Result<quint64, QString> MqttConnection::send(const TopicName &topic, const QByt
     m_pendingPublishes.insert(id, name);
     m_lastPublish = QStringLiteral("PUBLISH %1").arg(name);
     m_lastPublishMs = nowMs();
+    if (m_firstPublishMs.size() < kMaxTrackedTopics && !m_firstPublishMs.contains(name))
+        m_firstPublishMs.insert(name, m_lastPublishMs);
     MqttMessage message{0, name, payload, nowMs(), quint8(qos), retain, true, nullptr};
     if (!sent.isEmpty())
         message.properties = std::make_shared<const MqttProperties>(sent);
@@ -609,7 +672,7 @@ int MqttConnection::queueMessage(const QByteArray &topic, const QByteArray &payl
     auto &publish = m_context->publishes[publishId];
     publish = std::make_unique<PublishContext>(PublishContext{m_context.get(), publishId});
     MQTTAsync_message message = MQTTAsync_message_initializer;
-    message.payload = const_cast<char *>(payload.constData());
+    message.payload = const_cast<char *>(payload.constData()); // NOLINT(*-const-cast): read only
     message.payloadlen = int(payload.size());
     message.qos = qos;
     message.retained = retain ? 1 : 0;
@@ -806,6 +869,10 @@ void MqttConnection::connectWithUri(const QByteArray &uri)
                                  : m_options.privateKeyPassphrase.constData();
     ssl.enableServerCertAuth = 1;
     ssl.verify = 1; // the initializer leaves host-name verification off
+    // struct_version 3 and up carry the error callback (the initializer sets 5).
+    ssl.ssl_error_cb = &ClientContext::sslError;
+    ssl.ssl_error_context = m_context.get();
+    m_context->takeTlsLines(); // a reused client: drop what an earlier attempt left
     if (m_options.transport == MqttConnectOptions::Transport::MutualTlsAlpn) {
         ssl.protos = kAlpnAwsMqtt;
         ssl.protos_len = sizeof(kAlpnAwsMqtt) - 1;
@@ -838,6 +905,7 @@ void MqttConnection::onConnected()
     const bool reconnect = m_everConnected;
     m_everConnected = true;
     m_reconnectAttempt = 0;
+    m_firstPublishMs.clear();
     setError(Error::None, {});
     setState(State::Connected);
     for (MqttSubscription *subscription : std::as_const(m_subscriptions))
@@ -849,10 +917,11 @@ void MqttConnection::onConnected()
     }
 }
 
-void MqttConnection::onConnectFailed(int code, const QString &message)
+void MqttConnection::onConnectFailed(int code, const QString &message,
+                                     const QStringList &tlsDetails)
 {
     const QString text =
-        ConnectFailureText::describe(m_options.host, m_options.port, code, message);
+        ConnectFailureText::describe(m_options.host, m_options.port, code, message, tlsDetails);
     if (!m_everConnected) {
         retireClient();
         setError(Error::ConnectFailed, text);
@@ -908,11 +977,19 @@ void MqttConnection::dropDeniedSubscription(const QString &filter)
 // it, is the likely culprit.
 QString MqttConnection::probablyDenied() const
 {
-    if (!m_pendingSubscribes.isEmpty()) {
-        return QStringLiteral("SUBSCRIBE %1")
-            .arg(m_pendingSubscribes.constBegin().value()->filter().toString());
+    // One the broker granted before is not suspected: a connection that drops while it is
+    // subscribed again after a reconnect is a crash or a network fault far more likely than a
+    // policy that changed (giving it up would lose it for good).
+    for (const MqttSubscription *subscription : m_pendingSubscribes) {
+        if (!subscription->wasGranted())
+            return QStringLiteral("SUBSCRIBE %1").arg(subscription->filter().toString());
     }
-    if (!m_lastPublish.isEmpty() && nowMs() - m_lastPublishMs < kPolicyWindowMs)
+    // A topic published on this connection for longer than the window was allowed: with
+    // devices publishing all the time, every crash would otherwise be blamed on the policy.
+    const qint64 firstPublished =
+        m_firstPublishMs.value(m_lastPublish.section(QLatin1Char(' '), 1), nowMs());
+    if (!m_lastPublish.isEmpty() && nowMs() - m_lastPublishMs < kPolicyWindowMs &&
+        nowMs() - firstPublished < kPolicyWindowMs)
         return m_lastPublish;
     // Paho may fail the unanswered SUBSCRIBE just before it reports the lost connection.
     if (!m_lastFailedSubscribe.isEmpty() && nowMs() - m_lastFailedSubscribeMs < kPolicyWindowMs)
@@ -966,8 +1043,11 @@ void MqttConnection::onSubscribeResult(int token, bool ok, int grantedQos, const
         subscription->setState(MqttSubscription::State::Subscribed);
         return;
     }
-    m_lastFailedSubscribe = QStringLiteral("SUBSCRIBE %1").arg(subscription->filter().toString());
-    m_lastFailedSubscribeMs = nowMs();
+    if (!subscription->wasGranted()) {
+        m_lastFailedSubscribe =
+            QStringLiteral("SUBSCRIBE %1").arg(subscription->filter().toString());
+        m_lastFailedSubscribeMs = nowMs();
+    }
     const QString text =
         QStringLiteral("The broker refused the subscription to %1 (%2); the IoT "
                        "policy probably does not allow it.")

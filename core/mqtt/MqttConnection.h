@@ -8,6 +8,7 @@
 
 #include <QHash>
 #include <QObject>
+#include <QStringList>
 #include <QTimer>
 
 #include <memory>
@@ -55,6 +56,7 @@ public:
 
     explicit MqttConnection(QObject *parent = nullptr);
     ~MqttConnection() override;
+    Q_DISABLE_COPY_MOVE(MqttConnection)
 
     /// Connects with `options`; a client that is connected, connecting or disconnecting is
     /// replaced (disconnected and destroyed; whatever it still reports is ignored).
@@ -118,7 +120,8 @@ private:
     void startConnect();
     void connectWithUri(const QByteArray &uri);
     void onConnected();
-    void onConnectFailed(int code, const QString &message);
+    /// `tlsDetails`: the OpenSSL error lines Paho reported during the attempt.
+    void onConnectFailed(int code, const QString &message, const QStringList &tlsDetails = {});
     void onConnectionLost(const QString &cause);
     void onSubscribeResult(int token, bool ok, int grantedQos, const QString &message);
     void onDisconnected();
@@ -158,6 +161,8 @@ private:
     QHash<quint64, QString> m_pendingPublishes; ///< publish id -> topic, not yet reported
     QString m_lastPublish;                      ///< "PUBLISH <topic>", for the policy diagnosis
     qint64 m_lastPublishMs = 0;
+    /// When each topic (at most kMaxTrackedTopics) was first published on this connection.
+    QHash<QString, qint64> m_firstPublishMs;
     QString m_lastFailedSubscribe; ///< "SUBSCRIBE <filter>" of the last refused subscription
     qint64 m_lastFailedSubscribeMs = 0;
     bool m_everConnected = false;

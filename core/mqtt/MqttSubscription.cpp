@@ -11,6 +11,7 @@ MqttSubscription::MqttSubscription(TopicFilter filter, int qos, QObject *parent)
 void MqttSubscription::setState(State state, const QString &error)
 {
     m_error = error;
+    m_granted = m_granted || state == State::Subscribed;
     if (m_state == state)
         return;
     m_state = state;

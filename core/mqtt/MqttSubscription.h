@@ -21,6 +21,8 @@ public:
     int qos() const { return m_qos; }
     State state() const { return m_state; }
     QString errorString() const { return m_error; }
+    /// Whether the broker has granted this subscription at least once (since it was made).
+    bool wasGranted() const { return m_granted; }
 
     void setState(State state, const QString &error = {});
 
@@ -32,6 +34,7 @@ private:
     int m_qos;
     State m_state = State::Pending;
     QString m_error;
+    bool m_granted = false;
 };
 
 } // namespace thingdeck

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <optional>
+#include <string_view>
 
 namespace thingdeck {
 
@@ -14,8 +15,8 @@ namespace {
 
 constexpr qsizetype kDumpBytesPerLine = 16;
 constexpr qsizetype kMaxUtf8Bytes = 4;
-constexpr int kJsonIndent = 4;
-constexpr char kHexDigits[] = "0123456789abcdef";
+constexpr qsizetype kJsonIndent = 4;
+constexpr std::string_view kHexDigits = "0123456789abcdef";
 
 bool isControl(QChar c)
 {

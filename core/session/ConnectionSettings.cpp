@@ -45,14 +45,14 @@ QString ConnectionSettings::validate() const
         return QStringLiteral("The connection needs a name: enter one.");
     if (name != name.trimmed())
         return QStringLiteral("The connection name starts or ends with a space: remove it.");
-    if (const QString problem = validateUrls(); !problem.isEmpty())
+    if (QString problem = validateUrls(); !problem.isEmpty())
         return problem;
     return validateMqtt();
 }
 
 QString ConnectionSettings::validateUrls() const
 {
-    if (const QString problem = urlProblem(controlPlaneUrl, QStringLiteral("control-plane URL"));
+    if (QString problem = urlProblem(controlPlaneUrl, QStringLiteral("control-plane URL"));
         !problem.isEmpty())
         return problem;
     return urlProblem(dataPlaneUrl, QStringLiteral("data-plane URL"));

@@ -43,11 +43,11 @@ Result<QUrl, QString> overrideUrl(const QString &text, const QString &field)
 
 } // namespace
 
-ConsoleSession::ConsoleSession(ConnectionSettings settings, QProcessEnvironment environment,
+ConsoleSession::ConsoleSession(ConnectionSettings settings, const QProcessEnvironment &environment,
                                QObject *parent)
     : QObject(parent)
     , m_settings(std::move(settings))
-    , m_environment(std::move(environment))
+    , m_environment(environment)
     , m_messages(std::make_unique<MessageStore>())
     , m_messageModel(std::make_unique<MessageTableModel>(m_messages.get()))
     , m_mqtt(std::make_unique<MqttConnection>())
@@ -168,6 +168,15 @@ Result<bool, QString> ConsoleSession::buildClients(const Target &target)
     m_credentials->setMfaCodeSource(m_mfa);
     m_credentials->setNetworkAccessManager(m_network.get());
     m_aws = std::make_unique<AwsClient>(m_network.get(), m_credentials.get(), options);
+    connect(m_aws.get(), &AwsClient::retrying, this,
+            [this, attempts = options.retry.maxAttempts](AwsClient::CallId, int attempt,
+                                                         int delayMs, const AwsError &error) {
+                emit restRetrying(QStringLiteral("%1 — retrying in %2 s (attempt %3 of %4)")
+                                      .arg(error.toString(),
+                                           QString::number(delayMs / 1000.0, 'f', 1),
+                                           QString::number(attempt + 1), QString::number(attempts)),
+                                  delayMs);
+            });
     m_endpoints = std::make_unique<IotEndpoints>(m_aws.get(), target.endpoints);
     m_registry = std::make_unique<RegistryClient>(m_endpoints.get());
     m_shadows = std::make_unique<ShadowClient>(m_endpoints.get());
@@ -288,7 +297,7 @@ Result<MqttConnectOptions, QString> ConsoleSession::mqttOptions(const QString &h
 
 // Paho reports any TLS problem as "TCP/TLS connect failure"; the files are checked first so
 // that the status names the actual problem.
-std::optional<QString> ConsoleSession::certificateProblem(const MqttConnectOptions &options) const
+std::optional<QString> ConsoleSession::certificateProblem(const MqttConnectOptions &options)
 {
     if (options.transport == MqttConnectOptions::Transport::WebSocket)
         return std::nullopt;

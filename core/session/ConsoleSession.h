@@ -43,9 +43,10 @@ public:
 
     static constexpr int kCloseTimeoutMs = 2000;
 
-    ConsoleSession(ConnectionSettings settings, QProcessEnvironment environment,
+    ConsoleSession(ConnectionSettings settings, const QProcessEnvironment &environment,
                    QObject *parent = nullptr);
     ~ConsoleSession() override;
+    Q_DISABLE_COPY_MOVE(ConsoleSession)
 
     /// Keys that win over the profile's (the sandbox's); call before open().
     void setExplicitCredentials(const AwsCredentials &credentials);
@@ -109,6 +110,10 @@ public:
 
 Q_SIGNALS:
     void restStateChanged();
+    /// A REST call failed for a reason worth another try (throttling, a 5xx answer, a dropped
+    /// connection, a timeout) and goes out again in `delayMs`. `sentence` names the call, the
+    /// cause and the attempt, for a "retrying" note that keeps a slow view from looking frozen.
+    void restRetrying(const QString &sentence, int delayMs);
     void mqttStatusChanged();
     /// The client id is the name of an existing thing (AWS IoT disconnects its device).
     void clientIdWarning(const QString &sentence);
@@ -129,7 +134,7 @@ private:
     void resolveHostAndConnect();
     void prepare(const QString &host);
     Result<MqttConnectOptions, QString> mqttOptions(const QString &host) const;
-    std::optional<QString> certificateProblem(const MqttConnectOptions &options) const;
+    static std::optional<QString> certificateProblem(const MqttConnectOptions &options);
     void checkClientId(const MqttConnectOptions &options);
     void startMqtt(const MqttConnectOptions &options);
     void setMqttProblem(const QString &phrase);

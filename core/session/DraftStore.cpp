@@ -91,7 +91,7 @@ Result<bool, QString> DraftStore::read(const QByteArray &bytes)
     if (root.value(QStringLiteral("format")).toInt() != kFormat ||
         !root.value(QStringLiteral("drafts")).isArray())
         return moveAside(QStringLiteral("not a drafts file of format %1").arg(kFormat));
-    for (const QJsonValue &value : root.value(QStringLiteral("drafts")).toArray()) {
+    for (const auto &value : root.value(QStringLiteral("drafts")).toArray()) {
         if (auto draft = fromJson(value.toObject()))
             m_drafts.append(*draft);
     }
@@ -103,7 +103,7 @@ Result<bool, QString> DraftStore::read(const QByteArray &bytes)
     return true;
 }
 
-Result<bool, QString> DraftStore::moveAside(const QString &why)
+Result<bool, QString> DraftStore::moveAside(const QString &why) const
 {
     const QString aside =
         filePath() + QStringLiteral(".damaged-") +

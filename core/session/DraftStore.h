@@ -75,7 +75,7 @@ Q_SIGNALS:
 
 private:
     Result<bool, QString> read(const QByteArray &bytes);
-    Result<bool, QString> moveAside(const QString &why);
+    Result<bool, QString> moveAside(const QString &why) const;
     Result<bool, QString> write();
     Result<bool, QString> makeDirectory() const;
     void reindex();

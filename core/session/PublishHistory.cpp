@@ -136,7 +136,7 @@ const QString &PublishHistory::connectionName() const
 QString PublishHistory::filePath() const
 {
     if (m_connection.isEmpty())
-        return QString();
+        return {};
     return QDir(m_directory).filePath(fileNameFor(m_connection));
 }
 
@@ -188,7 +188,7 @@ std::optional<QString> PublishHistory::read(const QByteArray &bytes)
     return std::nullopt;
 }
 
-std::optional<QString> PublishHistory::moveAside(const QString &why)
+std::optional<QString> PublishHistory::moveAside(const QString &why) const
 {
     const QString aside =
         filePath() + QStringLiteral(".damaged-") +

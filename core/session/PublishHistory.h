@@ -85,7 +85,7 @@ Q_SIGNALS:
 private:
     std::optional<QString> readFile();
     std::optional<QString> read(const QByteArray &bytes);
-    std::optional<QString> moveAside(const QString &why);
+    std::optional<QString> moveAside(const QString &why) const;
     std::optional<QString> save();
     std::optional<QString> makeDirectory() const;
     QByteArray serialize() const;

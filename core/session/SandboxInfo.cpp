@@ -23,7 +23,7 @@ quint16 port(const QJsonObject &object, const char *key)
 QList<SandboxInfo::Device> devicesOf(const QJsonArray &array)
 {
     QList<SandboxInfo::Device> devices;
-    for (const QJsonValue &value : array) {
+    for (const auto &value : array) {
         const QJsonObject object = value.toObject();
         devices.append({text(object, "thingName"), text(object, "certificateId"),
                         text(object, "certificateFile"), text(object, "privateKeyFile")});

@@ -221,7 +221,7 @@ void SandboxLauncher::failWith(const QString &cause)
     emit failed(sentence);
 }
 
-QString SandboxLauncher::exitDescription(int exitCode, QProcess::ExitStatus status) const
+QString SandboxLauncher::exitDescription(int exitCode, QProcess::ExitStatus status)
 {
     if (status == QProcess::CrashExit)
         return QStringLiteral("killed by a signal");

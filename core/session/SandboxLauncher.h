@@ -27,6 +27,7 @@ public:
     explicit SandboxLauncher(QObject *parent = nullptr);
     /// A running sandbox gets SIGTERM; nothing waits for it to end.
     ~SandboxLauncher() override;
+    Q_DISABLE_COPY_MOVE(SandboxLauncher)
 
     /// thingdeck-sandbox beside the executable, else in the build tree
     /// (`<applicationDir>/../sandbox/`), else on the environment's PATH; empty when not found.
@@ -68,7 +69,7 @@ private:
     void onReadyTimeout();
     void onReadyLine(const QString &path);
     void failWith(const QString &cause);
-    QString exitDescription(int exitCode, QProcess::ExitStatus status) const;
+    static QString exitDescription(int exitCode, QProcess::ExitStatus status);
     void deleteProcess();
 
     QProcess *m_process = nullptr;

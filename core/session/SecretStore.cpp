@@ -84,8 +84,7 @@ void SecretStore::readFromKeyring(const QString &connection, QObject *context, D
     job->setKey(keyringKey(connection));
     QPointer<QObject> guard(context);
     connect(job, &QKeychain::Job::finished, this,
-            [this, connection, guard, done = std::move(done)](QKeychain::Job *finished) {
-                const auto *read = static_cast<QKeychain::ReadPasswordJob *>(finished);
+            [this, connection, guard, read = job, done = std::move(done)] {
                 if (read->error() == QKeychain::NoError)
                     rememberInMemory(connection, read->binaryData());
                 else

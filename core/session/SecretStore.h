@@ -27,6 +27,7 @@ public:
 
     explicit SecretStore(QObject *parent = nullptr);
     ~SecretStore() override;
+    Q_DISABLE_COPY_MOVE(SecretStore)
 
     void rememberInMemory(const QString &connection, const QByteArray &passphrase);
     std::optional<QByteArray> memoryPassphrase(const QString &connection) const;

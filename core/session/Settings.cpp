@@ -7,6 +7,7 @@
 #include <QStandardPaths>
 
 #include <algorithm>
+#include <array>
 
 namespace thingdeck {
 
@@ -22,42 +23,43 @@ template<typename E> struct EnumName
     QLatin1String name;
 };
 
-constexpr EnumName<ConnectionSettings::Kind> kKinds[] = {
+constexpr auto kKinds = std::to_array<EnumName<ConnectionSettings::Kind>>({
     {ConnectionSettings::Kind::AwsProfile, QLatin1String("awsProfile")},
     {ConnectionSettings::Kind::Sandbox, QLatin1String("sandbox")},
-};
-constexpr EnumName<MqttConnectOptions::Transport> kTransports[] = {
+});
+constexpr auto kTransports = std::to_array<EnumName<MqttConnectOptions::Transport>>({
     {MqttConnectOptions::Transport::MutualTls, QLatin1String("mutualTls")},
     {MqttConnectOptions::Transport::MutualTlsAlpn, QLatin1String("alpn")},
     {MqttConnectOptions::Transport::WebSocket, QLatin1String("webSocket")},
-};
-constexpr EnumName<MqttConnectOptions::Version> kVersions[] = {
+});
+constexpr auto kVersions = std::to_array<EnumName<MqttConnectOptions::Version>>({
     {MqttConnectOptions::Version::Mqtt311, QLatin1String("3.1.1")},
     {MqttConnectOptions::Version::Mqtt5, QLatin1String("5")},
-};
-constexpr EnumName<Settings::Theme> kThemes[] = {
+});
+constexpr auto kThemes = std::to_array<EnumName<Settings::Theme>>({
     {Settings::Theme::System, QLatin1String("system")},
     {Settings::Theme::Light, QLatin1String("light")},
     {Settings::Theme::Dark, QLatin1String("dark")},
-};
+});
 
-template<typename E, size_t N> QString enumName(const EnumName<E> (&names)[N], E value)
+template<typename E, size_t N> QString enumName(const std::array<EnumName<E>, N> &names, E value)
 {
     for (const auto &entry : names) {
         if (entry.value == value)
             return entry.name;
     }
-    return names[0].name;
+    return names.front().name;
 }
 
-template<typename E, size_t N> E enumValue(const EnumName<E> (&names)[N], const QVariant &stored)
+template<typename E, size_t N>
+E enumValue(const std::array<EnumName<E>, N> &names, const QVariant &stored)
 {
     const QString text = stored.toString();
     for (const auto &entry : names) {
         if (text == entry.name)
             return entry.value;
     }
-    return names[0].value;
+    return names.front().value;
 }
 
 bool sameName(const QString &a, const QString &b)
@@ -161,7 +163,7 @@ QList<SavedSubscription> Settings::subscriptions(const QString &connection) cons
     const QByteArray json = m_settings->value(subscriptionsKey(connection)).toString().toUtf8();
     QList<SavedSubscription> all;
     const QJsonArray array = QJsonDocument::fromJson(json).array();
-    for (const QJsonValue &value : array) {
+    for (const auto &value : array) {
         const QJsonObject o = value.toObject();
         SavedSubscription s{
             o.value(QLatin1String("filter")).toString(), o.value(QLatin1String("qos")).toInt(),
@@ -216,8 +218,8 @@ QString Settings::uniqueName(const QString &base) const
     // "X (copy)" continues as "X (copy 2)"; anything else as "X 2".
     const bool copy = base.endsWith(QLatin1String(" (copy)"));
     for (int n = 2;; ++n) {
-        const QString candidate = copy ? base.chopped(1) + QStringLiteral(" %1)").arg(n)
-                                       : base + QStringLiteral(" %1").arg(n);
+        QString candidate = copy ? base.chopped(1) + QStringLiteral(" %1)").arg(n)
+                                 : base + QStringLiteral(" %1").arg(n);
         if (!taken(candidate))
             return candidate;
     }

@@ -23,6 +23,7 @@ public:
 
     explicit Settings(const QString &filePath);
     ~Settings();
+    Q_DISABLE_COPY_MOVE(Settings)
 
     /// GenericConfigLocation + "/thingdeck/thingdeck.conf", independent of the application's
     /// organisation and name.
@@ -69,7 +70,7 @@ private:
     void writeAll(const QList<ConnectionSettings> &connections);
     static QString subscriptionsKey(const QString &connection);
     ConnectionSettings readConnection() const;
-    void writeConnection(const ConnectionSettings &settings);
+    void writeConnection(const ConnectionSettings &c);
 
     std::unique_ptr<QSettings> m_settings;
 };

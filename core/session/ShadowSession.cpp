@@ -25,7 +25,7 @@ QJsonObject parseObject(const QByteArray &payload)
 QString ShadowVersion::author() const
 {
     if (source == Source::Fetched && clientToken.isEmpty() && !byThisEditor)
-        return QString();
+        return {};
     if (byThisEditor)
         return QStringLiteral("this editor");
     if (!clientToken.isEmpty())
@@ -141,9 +141,8 @@ QString ShadowSession::newClientToken()
 {
     // 64 bits of randomness: unique among the clients of one shadow, well under the 64-byte
     // limit, and recognisable in another client's log as this program's.
-    const QString token =
-        QStringLiteral("thingdeck-%1")
-            .arg(QRandomGenerator::system()->generate64(), 16, 16, QLatin1Char('0'));
+    QString token = QStringLiteral("thingdeck-%1")
+                        .arg(QRandomGenerator::system()->generate64(), 16, 16, QLatin1Char('0'));
     m_ownTokens.insert(token);
     return token;
 }

@@ -83,6 +83,7 @@ public:
     /// `client` and `mqtt` must outlive the session.
     ShadowSession(ShadowClient *client, MqttConnection *mqtt, QObject *parent = nullptr);
     ~ShadowSession() override;
+    Q_DISABLE_COPY_MOVE(ShadowSession)
 
     /// Opens `thing`: lists its named shadows and opens its classic shadow. An empty name
     /// closes (State::Idle).

@@ -14,7 +14,7 @@ namespace {
 enum class Kind { Unknown, Ca, Certificate, PrivateKey };
 
 // PEM files are small; reading a bounded prefix keeps a large dropped file harmless.
-constexpr qint64 kMaxPemBytes = 256 * 1024;
+constexpr qint64 kMaxPemBytes = qint64{256} * 1024;
 
 // The PEM labels of the private keys TLS loads (PKCS#8, encrypted PKCS#8, PKCS#1 / SEC1);
 // an OpenSSH key, say, is no use for mutual TLS.

@@ -10,6 +10,7 @@
 #include <QSslSocket>
 
 #include <algorithm>
+#include <array>
 #include <utility>
 
 namespace thingdeck {
@@ -22,12 +23,16 @@ using Outcome = OpenSslChecks::ChainVerdict::Outcome;
 // The permission bits as a POSIX mode, for the sentence and the check.
 int posixMode(QFileDevice::Permissions permissions)
 {
-    const std::pair<QFileDevice::Permission, int> bits[] = {
-        {QFileDevice::ReadOwner, 0400}, {QFileDevice::WriteOwner, 0200},
-        {QFileDevice::ExeOwner, 0100},  {QFileDevice::ReadGroup, 040},
-        {QFileDevice::WriteGroup, 020}, {QFileDevice::ExeGroup, 010},
-        {QFileDevice::ReadOther, 04},   {QFileDevice::WriteOther, 02},
-        {QFileDevice::ExeOther, 01}};
+    const auto bits =
+        std::to_array<std::pair<QFileDevice::Permission, int>>({{QFileDevice::ReadOwner, 0400},
+                                                                {QFileDevice::WriteOwner, 0200},
+                                                                {QFileDevice::ExeOwner, 0100},
+                                                                {QFileDevice::ReadGroup, 040},
+                                                                {QFileDevice::WriteGroup, 020},
+                                                                {QFileDevice::ExeGroup, 010},
+                                                                {QFileDevice::ReadOther, 04},
+                                                                {QFileDevice::WriteOther, 02},
+                                                                {QFileDevice::ExeOther, 01}});
     int mode = 0;
     for (const auto &[permission, bit] : bits)
         mode |= permissions.testFlag(permission) ? bit : 0;

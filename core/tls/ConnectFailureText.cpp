@@ -1,5 +1,8 @@
 #include "tls/ConnectFailureText.h"
 
+#include <QRegularExpression>
+
+#include <array>
 #include <optional>
 
 namespace thingdeck {
@@ -13,7 +16,7 @@ struct TlsClue
 };
 
 // The broker's alerts (it refused us), most specific first.
-constexpr TlsClue kBrokerAlerts[] = {
+constexpr auto kBrokerAlerts = std::to_array<TlsClue>({
     {QLatin1String("certificate expired"),
      QLatin1String("it reports that the certificate has expired. Check this computer's date, or "
                    "replace the certificate")},
@@ -38,7 +41,7 @@ constexpr TlsClue kBrokerAlerts[] = {
      QLatin1String("no TLS version both sides support could be agreed")},
     {QLatin1String("handshake failure"),
      QLatin1String("no TLS version or cipher both sides support could be agreed")},
-};
+});
 
 std::optional<QString> brokerAlert(const QString &evidence, const QString &where)
 {
@@ -121,17 +124,41 @@ QString unexplained(const QString &where, int code, const QString &message)
         .arg(where, paho);
 }
 
-} // namespace
-
-QString ConnectFailureText::describe(const QString &host, quint16 port, int code,
-                                     const QString &message, const QStringList &tlsDetails)
+// "<thread>:error:0A000086:SSL routines:tls_post_process_server_certificate:certificate verify
+// failed:<source file>:<line>:<data>" → "certificate verify failed": OpenSSL's reason (and its
+// extra data), the part of the line a person can read. Empty for anything else.
+QString openSslReason(const QString &line)
 {
-    const QString where = endpoint(host, port);
-    if (code > 0) {
-        return QStringLiteral("The broker at %1 accepted the TLS handshake but refused the MQTT "
-                              "connection: %2.")
-            .arg(where, connackMeaning(code));
+    static const QRegularExpression errorCode(QStringLiteral("error:[0-9A-Fa-f]{8}:"));
+    const QRegularExpressionMatch match = errorCode.match(line);
+    if (!match.hasMatch())
+        return {};
+    const QStringList fields = line.mid(match.capturedEnd()).split(QLatin1Char(':'));
+    if (fields.size() < 3 || fields.at(2).trimmed().isEmpty())
+        return {};
+    const QString reason = fields.at(2).trimmed();
+    const QString data = fields.mid(5).join(QLatin1Char(':')).trimmed();
+    return data.isEmpty() ? reason : reason + QStringLiteral(" (") + data + QLatin1Char(')');
+}
+
+// The sentence names the cause in words; OpenSSL's own reasons follow it, so what the user
+// reports can be matched with the broker's log.
+QString openSslSuffix(const QStringList &tlsDetails)
+{
+    QStringList reasons;
+    for (const QString &line : tlsDetails) {
+        const QString reason = openSslReason(line);
+        if (!reason.isEmpty() && !reasons.contains(reason))
+            reasons.append(reason);
     }
+    if (reasons.isEmpty())
+        return {};
+    return QStringLiteral(" OpenSSL reported: %1.").arg(reasons.join(QStringLiteral("; ")));
+}
+
+QString tlsSentence(const QString &host, const QString &where, int code, const QString &message,
+                    const QStringList &tlsDetails)
+{
     const QStringList lines = tlsDetails + QStringList{message};
     QStringList received; // without the alerts we sent, which would read like the broker's
     for (const QString &line : lines) {
@@ -146,6 +173,20 @@ QString ConnectFailureText::describe(const QString &host, quint16 port, int code
     if (auto sentence = networkProblem(evidence, where))
         return *sentence;
     return unexplained(where, code, message);
+}
+
+} // namespace
+
+QString ConnectFailureText::describe(const QString &host, quint16 port, int code,
+                                     const QString &message, const QStringList &tlsDetails)
+{
+    const QString where = endpoint(host, port);
+    if (code > 0) {
+        return QStringLiteral("The broker at %1 accepted the TLS handshake but refused the MQTT "
+                              "connection: %2.")
+            .arg(where, connackMeaning(code));
+    }
+    return tlsSentence(host, where, code, message, tlsDetails) + openSslSuffix(tlsDetails);
 }
 
 QString ConnectFailureText::endpoint(const QString &host, quint16 port)

@@ -14,7 +14,8 @@ class ConnectFailureText
 public:
     /// `code` and `message` as in Paho's failure data: a negative MQTTASYNC_ error, an MQTT 3.1.1
     /// CONNACK return code (1-5) or an MQTT 5 reason code (0x80 and up). `tlsDetails` are the
-    /// OpenSSL error and trace lines collected during the attempt (may be empty).
+    /// OpenSSL error and trace lines collected during the attempt (may be empty); the reasons
+    /// of the OpenSSL error lines among them ("certificate verify failed") end the sentence.
     static QString describe(const QString &host, quint16 port, int code, const QString &message,
                             const QStringList &tlsDetails = {});
 

@@ -36,7 +36,7 @@ Owned<X509> toX509(const QSslCertificate &certificate)
 
 // Hands the passphrase to OpenSSL. Passing our own callback (instead of none) also keeps OpenSSL
 // from prompting on the terminal when an encrypted key comes without a passphrase.
-int passphraseCallback(char *buffer, int size, int, void *userData)
+int passphraseCallback(char *buffer, int size, int /*rwflag*/, void *userData)
 {
     const auto *passphrase = static_cast<const QByteArray *>(userData);
     const int length = int(std::min<qsizetype>(passphrase->size(), size));

@@ -1,7 +1,9 @@
 #include "workspace/LaunchOptions.h"
 
-#include <QSet>
+#include <QStringView>
 
+#include <algorithm>
+#include <array>
 #include <optional>
 
 namespace thingdeck {
@@ -10,28 +12,31 @@ namespace {
 
 // Options QGuiApplication, QApplication and the xcb plugin consume themselves, with one dash
 // or two: those followed by a value, those without one, and those with an inline "=value".
-const QSet<QString> kQtOptionsWithValue{
-    QStringLiteral("-platform"),        QStringLiteral("-platformpluginpath"),
-    QStringLiteral("-platformtheme"),   QStringLiteral("-plugin"),
-    QStringLiteral("-qwindowgeometry"), QStringLiteral("-qwindowicon"),
-    QStringLiteral("-qwindowtitle"),    QStringLiteral("-style"),
-    QStringLiteral("-stylesheet"),      QStringLiteral("-display"),
-    QStringLiteral("-session"),         QStringLiteral("-geometry")};
-const QSet<QString> kQtFlags{QStringLiteral("-reverse"),     QStringLiteral("-nograb"),
-                             QStringLiteral("-dograb"),      QStringLiteral("-sync"),
-                             QStringLiteral("-widgetcount"), QStringLiteral("-testability")};
-const QStringList kQtInlineValueOptions{QStringLiteral("-style="), QStringLiteral("-stylesheet="),
-                                        QStringLiteral("-qmljsdebugger=")};
+// Constant arrays of views rather than QSet/QStringList: nothing to construct (or throw) before
+// main().
+constexpr auto kQtOptionsWithValue =
+    std::to_array<QStringView>({u"-platform", u"-platformpluginpath", u"-platformtheme", u"-plugin",
+                                u"-qwindowgeometry", u"-qwindowicon", u"-qwindowtitle", u"-style",
+                                u"-stylesheet", u"-display", u"-session", u"-geometry"});
+constexpr auto kQtFlags = std::to_array<QStringView>(
+    {u"-reverse", u"-nograb", u"-dograb", u"-sync", u"-widgetcount", u"-testability"});
+constexpr auto kQtInlineValueOptions =
+    std::to_array<QStringView>({u"-style=", u"-stylesheet=", u"-qmljsdebugger="});
+
+bool listed(const auto &options, const QString &option)
+{
+    return std::find(options.begin(), options.end(), option) != options.end();
+}
 
 // How many arguments a Qt option takes up (itself and its value), or 0 for any other one.
 int qtOptionSpan(const QString &argument)
 {
     const QString option = argument.startsWith(QLatin1String("--")) ? argument.mid(1) : argument;
-    if (kQtOptionsWithValue.contains(option))
+    if (listed(kQtOptionsWithValue, option))
         return 2;
-    if (kQtFlags.contains(option))
+    if (listed(kQtFlags, option))
         return 1;
-    for (const QString &prefix : kQtInlineValueOptions) {
+    for (const QStringView prefix : kQtInlineValueOptions) {
         if (option.startsWith(prefix))
             return 1;
     }

@@ -6,6 +6,8 @@
 #include "session/Settings.h"
 #include "tls/CertificateSet.h"
 
+#include <algorithm>
+
 namespace thingdeck {
 
 namespace {
@@ -14,7 +16,7 @@ namespace {
 // (the usual name may belong to a connection the user made), so that none is saved twice.
 std::optional<ConnectionSettings> savedSandboxConnection(const Settings &settings)
 {
-    const auto named = settings.connection(Workspace::sandboxConnectionName());
+    auto named = settings.connection(Workspace::sandboxConnectionName());
     if (named && named->kind == ConnectionSettings::Kind::Sandbox)
         return named;
     const QList<ConnectionSettings> all = settings.connections();
@@ -32,12 +34,13 @@ QString Workspace::sandboxConnectionName()
     return tr("Local sandbox");
 }
 
-Workspace::Workspace(Settings *settings, SecretStore *secrets, QProcessEnvironment environment,
-                     QString sandboxExecutable, QString sandboxStateDir, QObject *parent)
+Workspace::Workspace(Settings *settings, SecretStore *secrets,
+                     const QProcessEnvironment &environment, QString sandboxExecutable,
+                     QString sandboxStateDir, QObject *parent)
     : QObject(parent)
     , m_settings(settings)
     , m_secrets(secrets)
-    , m_environment(std::move(environment))
+    , m_environment(environment)
     , m_sandboxExecutable(std::move(sandboxExecutable))
     , m_sandboxStateDir(std::move(sandboxStateDir))
     , m_sandbox(new SandboxLauncher(this))
@@ -108,7 +111,7 @@ void Workspace::openSettings(const ConnectionSettings &settings, bool saved)
         createSession(settings, saved, std::nullopt);
 }
 
-void Workspace::startSandboxFor(const ConnectionSettings &)
+void Workspace::startSandboxFor(const ConnectionSettings & /*settings*/)
 {
     if (m_sandbox->state() == SandboxLauncher::State::Starting)
         return; // ready() opens the pending connection
@@ -242,15 +245,16 @@ bool Workspace::needsPassphrase(const QByteArray &passphrase, QString *problem) 
     const ConnectionSettings &s = m_session->settings();
     const CertificateSet set =
         CertificateSet::load({s.caFile, s.certificateFile, s.privateKeyFile, passphrase});
-    for (const CertificateFinding &finding : set.findings()) {
-        if (finding.problem == CertificateFinding::Problem::PassphraseRequired ||
-            finding.problem == CertificateFinding::Problem::WrongPassphrase) {
-            if (problem)
-                *problem = finding.message;
-            return true;
-        }
-    }
-    return false;
+    const auto &findings = set.findings();
+    const auto asking = std::ranges::find_if(findings, [](const CertificateFinding &finding) {
+        return finding.problem == CertificateFinding::Problem::PassphraseRequired ||
+               finding.problem == CertificateFinding::Problem::WrongPassphrase;
+    });
+    if (asking == findings.end())
+        return false;
+    if (problem)
+        *problem = asking->message;
+    return true;
 }
 
 void Workspace::askForPassphrase(const QString &problem)

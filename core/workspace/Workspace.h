@@ -32,9 +32,10 @@ public:
 
     /// `settings` and `secrets` must outlive the workspace. `sandboxExecutable` may be empty
     /// (the sandbox is then reported as not installed when asked for).
-    Workspace(Settings *settings, SecretStore *secrets, QProcessEnvironment environment,
+    Workspace(Settings *settings, SecretStore *secrets, const QProcessEnvironment &environment,
               QString sandboxExecutable, QString sandboxStateDir, QObject *parent = nullptr);
     ~Workspace() override;
+    Q_DISABLE_COPY_MOVE(Workspace)
 
     /// Opens a saved connection; openFailed() with a sentence if it cannot be.
     void openConnection(const QString &name);

@@ -125,8 +125,9 @@ void JsonHighlighter::highlightBlock(const QString &text)
 
 bool JsonHighlighter::eventFilter(QObject *watched, QEvent *event)
 {
-    if (event->type() == QEvent::PaletteChange)
-        setPalette(static_cast<QWidget *>(watched)->palette());
+    const auto *widget = qobject_cast<QWidget *>(watched);
+    if (widget && event->type() == QEvent::PaletteChange)
+        setPalette(widget->palette());
     return QSyntaxHighlighter::eventFilter(watched, event);
 }
 

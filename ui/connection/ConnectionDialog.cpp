@@ -19,12 +19,12 @@
 namespace thingdeck {
 
 ConnectionDialog::ConnectionDialog(Settings *settings, SecretStore *secrets,
-                                   QProcessEnvironment environment, QWidget *parent)
+                                   const QProcessEnvironment &environment, QWidget *parent)
     : QDialog(parent)
     , m_settings(settings)
     , m_secrets(secrets)
     , m_list(new QListWidget(this))
-    , m_editor(new ConnectionEditor(std::move(environment), this))
+    , m_editor(new ConnectionEditor(environment, this))
     , m_messages(new MessageBar(this))
 {
     setWindowTitle(tr("Connections"));

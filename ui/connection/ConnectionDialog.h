@@ -22,8 +22,8 @@ class ConnectionDialog : public QDialog
 {
     Q_OBJECT
 public:
-    ConnectionDialog(Settings *settings, SecretStore *secrets, QProcessEnvironment environment,
-                     QWidget *parent = nullptr);
+    ConnectionDialog(Settings *settings, SecretStore *secrets,
+                     const QProcessEnvironment &environment, QWidget *parent = nullptr);
 
     /// Selects this connection (or the first when empty or unknown).
     void selectConnection(const QString &name);

@@ -39,9 +39,10 @@ QLabel *noteLabel(QWidget *parent)
 
 } // namespace
 
-ConnectionEditor::ConnectionEditor(QProcessEnvironment environment, QWidget *parent)
+ConnectionEditor::ConnectionEditor(const QProcessEnvironment &environment, QWidget *parent)
     : QWidget(parent)
-    , m_environment(std::move(environment))
+    , m_environment(environment)
+    , m_sandboxNote(noteLabel(this))
 {
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -49,7 +50,6 @@ ConnectionEditor::ConnectionEditor(QProcessEnvironment environment, QWidget *par
     m_name = addLine(top, tr("&Name:"), tr("Connection name"),
                      tr("How this connection is listed in the toolbar"));
     layout->addLayout(top);
-    m_sandboxNote = noteLabel(this);
     m_sandboxNote->setText(tr("This connection opens the local sandbox that Thingdeck starts: "
                               "its keys, endpoints and device certificate are filled in each "
                               "time it starts."));
@@ -133,6 +133,33 @@ void ConnectionEditor::buildMqttSection(QFormLayout *form)
     m_version->addItem(tr("MQTT 5"), int(Version::Mqtt5));
     m_version->setAccessibleName(tr("MQTT protocol version"));
     form->addRow(tr("&Version:"), m_version);
+    buildCertificateRows(form);
+    buildClientIdRow(form);
+    m_keepAlive = new QSpinBox(this);
+    m_keepAlive->setRange(5, 1200);
+    m_keepAlive->setSuffix(tr(" s"));
+    m_keepAlive->setAccessibleName(tr("Keep-alive interval"));
+    m_keepAlive->setToolTip(tr("AWS IoT accepts 30 to 1200 seconds"));
+    form->addRow(tr("Kee&p-alive:"), m_keepAlive);
+    m_telemetry = addLine(form, tr("Telemetr&y topics:"), tr("Telemetry topic pattern"),
+                          tr("Where a thing's devices publish telemetry; {thing} stands for "
+                             "the thing name"));
+    for (FileField *field : {m_ca, m_certificate, m_key}) {
+        connect(field, &FileField::pathChanged, this, &ConnectionEditor::checkCertificates);
+        connect(field, &FileField::filesDropped, this, &ConnectionEditor::onFilesDropped);
+    }
+    connect(m_passphrase, &QLineEdit::textChanged, this, &ConnectionEditor::checkCertificates);
+    connect(m_transport, &QComboBox::currentIndexChanged, this,
+            &ConnectionEditor::updateTransportState);
+    for (QSpinBox *spin : {m_port, m_keepAlive})
+        connect(spin, &QSpinBox::valueChanged, this, &ConnectionEditor::changed);
+    connect(m_version, &QComboBox::currentIndexChanged, this, &ConnectionEditor::changed);
+    connect(m_remember, &QCheckBox::toggled, this, &ConnectionEditor::changed);
+}
+
+// CA, certificate and key files, and the key's passphrase.
+void ConnectionEditor::buildCertificateRows(QFormLayout *form)
+{
     m_ca = new FileField(tr("CA file"), tr("Choose the CA file (AmazonRootCA1.pem)"), this);
     m_certificate =
         new FileField(tr("Certificate file"), tr("Choose the device certificate"), this);
@@ -153,6 +180,10 @@ void ConnectionEditor::buildMqttSection(QFormLayout *form)
     auto *passLabel = new QLabel(tr("Pa&ssphrase:"), this);
     passLabel->setBuddy(m_passphrase);
     form->addRow(passLabel, passRow);
+}
+
+void ConnectionEditor::buildClientIdRow(QFormLayout *form)
+{
     auto *idRow = new QHBoxLayout;
     m_clientId = new QLineEdit(this);
     m_clientId->setAccessibleName(tr("Client ID"));
@@ -169,22 +200,6 @@ void ConnectionEditor::buildMqttSection(QFormLayout *form)
     m_clientIdProblem = noteLabel(this);
     m_clientIdProblem->setStyleSheet(QStringLiteral("color: #c0392b;"));
     form->addRow(QString(), m_clientIdProblem);
-    m_keepAlive = new QSpinBox(this);
-    m_keepAlive->setRange(5, 1200);
-    m_keepAlive->setSuffix(tr(" s"));
-    m_keepAlive->setAccessibleName(tr("Keep-alive interval"));
-    m_keepAlive->setToolTip(tr("AWS IoT accepts 30 to 1200 seconds"));
-    form->addRow(tr("Kee&p-alive:"), m_keepAlive);
-    m_telemetry = addLine(form, tr("Telemetr&y topics:"), tr("Telemetry topic pattern"),
-                          tr("Where a thing's devices publish telemetry; {thing} stands for "
-                             "the thing name"));
-    for (FileField *field : {m_ca, m_certificate, m_key}) {
-        connect(field, &FileField::pathChanged, this, &ConnectionEditor::checkCertificates);
-        connect(field, &FileField::filesDropped, this, &ConnectionEditor::onFilesDropped);
-    }
-    connect(m_passphrase, &QLineEdit::textChanged, this, &ConnectionEditor::checkCertificates);
-    connect(m_transport, &QComboBox::currentIndexChanged, this,
-            &ConnectionEditor::updateTransportState);
     connect(generate, &QPushButton::clicked, this,
             [this] { m_clientId->setText(ConnectionSettings::generateClientId()); });
     connect(m_clientId, &QLineEdit::textChanged, this, [this](const QString &text) {
@@ -192,10 +207,6 @@ void ConnectionEditor::buildMqttSection(QFormLayout *form)
         m_clientIdProblem->setText(problem);
         m_clientIdProblem->setVisible(!problem.isEmpty());
     });
-    for (QSpinBox *spin : {m_port, m_keepAlive})
-        connect(spin, &QSpinBox::valueChanged, this, &ConnectionEditor::changed);
-    connect(m_version, &QComboBox::currentIndexChanged, this, &ConnectionEditor::changed);
-    connect(m_remember, &QCheckBox::toggled, this, &ConnectionEditor::changed);
 }
 
 void ConnectionEditor::reloadProfiles()
@@ -305,7 +316,9 @@ void ConnectionEditor::checkCertificates()
     const ConnectionSettings s = settings();
     const bool usesFiles =
         s.transport != Transport::WebSocket && s.kind != ConnectionSettings::Kind::Sandbox;
-    QList<CertificateFinding> ca, certificate, key;
+    QList<CertificateFinding> ca;
+    QList<CertificateFinding> certificate;
+    QList<CertificateFinding> key;
     bool needsPassphrase = !m_passphrase->text().isEmpty();
     if (usesFiles &&
         !(s.certificateFile.isEmpty() && s.privateKeyFile.isEmpty() && s.caFile.isEmpty())) {

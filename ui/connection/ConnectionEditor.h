@@ -23,7 +23,7 @@ class ConnectionEditor : public QWidget
 {
     Q_OBJECT
 public:
-    explicit ConnectionEditor(QProcessEnvironment environment, QWidget *parent = nullptr);
+    explicit ConnectionEditor(const QProcessEnvironment &environment, QWidget *parent = nullptr);
 
     void setSettings(const ConnectionSettings &settings);
     ConnectionSettings settings() const;
@@ -48,6 +48,8 @@ Q_SIGNALS:
 private:
     void buildAwsSection(QFormLayout *form);
     void buildMqttSection(QFormLayout *form);
+    void buildCertificateRows(QFormLayout *form);
+    void buildClientIdRow(QFormLayout *form);
     QLineEdit *addLine(QFormLayout *form, const QString &label, const QString &accessible,
                        const QString &tip);
     void onProfileChanged();

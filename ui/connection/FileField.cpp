@@ -12,14 +12,16 @@
 #include <QMimeData>
 #include <QToolButton>
 
+#include <utility>
+
 namespace thingdeck {
 
-FileField::FileField(const QString &accessibleName, const QString &dialogTitle, QWidget *parent)
+FileField::FileField(const QString &accessibleName, QString dialogTitle, QWidget *parent)
     : QWidget(parent)
     , m_edit(new QLineEdit(this))
     , m_browse(new QToolButton(this))
     , m_findings(new QLabel(this))
-    , m_dialogTitle(dialogTitle)
+    , m_dialogTitle(std::move(dialogTitle))
 {
     setAcceptDrops(true);
     auto *layout = new QGridLayout(this);

@@ -16,7 +16,7 @@ class FileField : public QWidget
 {
     Q_OBJECT
 public:
-    FileField(const QString &accessibleName, const QString &dialogTitle, QWidget *parent = nullptr);
+    FileField(const QString &accessibleName, QString dialogTitle, QWidget *parent = nullptr);
 
     QString path() const;
     void setPath(const QString &path);

@@ -34,6 +34,7 @@ class DialogMfaCodeSource : public QObject, public MfaCodeSource
 public:
     explicit DialogMfaCodeSource(QWidget *window);
     ~DialogMfaCodeSource() override;
+    Q_DISABLE_COPY_MOVE(DialogMfaCodeSource)
 
     void request(const QString &serial, Callback callback) override;
 

@@ -15,7 +15,7 @@ namespace {
 
 constexpr int kKillAfterMs = 3000;
 // A line the CLI never ends (or a flood without newlines) is cut here rather than kept whole.
-constexpr qsizetype kMaxPartialBytes = 16 * 1024;
+constexpr qsizetype kMaxPartialBytes = qsizetype{16} * 1024;
 
 // The CLI prints the device code alone on a line ("ABCD-EFGH"), or newer versions inside the
 // verification URL (…?user_code=ABCD-EFGH).
@@ -31,8 +31,8 @@ QString userCodeIn(const QString &line)
 
 } // namespace
 
-SsoLoginDialog::SsoLoginDialog(QString program, QString profile, QProcessEnvironment environment,
-                               QWidget *parent)
+SsoLoginDialog::SsoLoginDialog(QString program, QString profile,
+                               const QProcessEnvironment &environment, QWidget *parent)
     : QDialog(parent)
     , m_program(std::move(program))
     , m_profile(std::move(profile))

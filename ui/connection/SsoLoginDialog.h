@@ -26,9 +26,10 @@ public:
     static constexpr int kReasonLines = 4;
 
     /// `program` is the AWS CLI's path; `environment` is the session's (AWS_CONFIG_FILE, HOME).
-    SsoLoginDialog(QString program, QString profile, QProcessEnvironment environment,
+    SsoLoginDialog(QString program, QString profile, const QProcessEnvironment &environment,
                    QWidget *parent = nullptr);
     ~SsoLoginDialog() override;
+    Q_DISABLE_COPY_MOVE(SsoLoginDialog)
 
     /// Starts the CLI and shows the window.
     void start();
@@ -47,7 +48,7 @@ protected:
 
 private:
     void readOutput();
-    void addLine(const QString &line);
+    void addLine(const QString &raw);
     void onFinished(int exitCode, int exitStatus);
     void onErrorOccurred(int error);
     void updateHeadline();

@@ -33,7 +33,7 @@ QColor ColourStripeDelegate::colour(int index)
         0x12a4b0, 0xc9a200, 0xd1459c, 0x6d8a1f, 0x8a6d4f,
     };
     const int wrapped = ((index % kPaletteSize) + kPaletteSize) % kPaletteSize;
-    return QColor::fromRgb(palette[size_t(wrapped)]);
+    return QColor::fromRgb(palette.at(size_t(wrapped)));
 }
 
 } // namespace thingdeck

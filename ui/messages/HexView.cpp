@@ -6,6 +6,7 @@
 #include <QScrollBar>
 
 #include <algorithm>
+#include <string_view>
 
 namespace thingdeck {
 
@@ -17,7 +18,7 @@ constexpr int kHexStart = kOffsetChars + 2;
 constexpr int kHexChars = HexView::kBytesPerLine * 3 + 1;
 constexpr int kAsciiStart = kHexStart + kHexChars + 1;
 constexpr int kMargin = 6;
-constexpr char kHexDigits[] = "0123456789abcdef";
+constexpr std::string_view kHexDigits = "0123456789abcdef";
 
 QChar printable(char byte)
 {
@@ -89,7 +90,7 @@ int HexView::visibleLineCount() const
     return std::max(1, viewport()->height() / lineHeight());
 }
 
-void HexView::paintEvent(QPaintEvent *)
+void HexView::paintEvent(QPaintEvent * /*event*/)
 {
     QPainter painter(viewport());
     painter.setFont(font());
@@ -188,7 +189,7 @@ int HexView::charWidth() const
     return std::max(1, fontMetrics().horizontalAdvance(QLatin1Char('0')));
 }
 
-int HexView::lineChars() const
+int HexView::lineChars()
 {
     return kAsciiStart + kBytesPerLine + 2;
 }

@@ -40,7 +40,7 @@ private:
     void paintLine(QPainter &painter, int line, int y) const;
     int lineHeight() const;
     int charWidth() const;
-    int lineChars() const;
+    static int lineChars();
 
     QByteArray m_data;
 };

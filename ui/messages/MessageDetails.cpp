@@ -31,7 +31,7 @@ using Kind = PayloadFormatter::Kind;
 enum Page { PlaceholderPage, MessagePage };
 
 // How much of a large payload is looked at to tell text from binary.
-constexpr qsizetype kDetectBytes = 64 * 1024;
+constexpr qsizetype kDetectBytes = qsizetype{64} * 1024;
 
 bool isControl(QChar c)
 {
@@ -270,9 +270,9 @@ MessageDetails::Tab MessageDetails::defaultTab() const
 
 void MessageDetails::ensureFormatted(int tab)
 {
-    if (tab < 0 || tab >= TabCount || m_filled[size_t(tab)] || !hasMessage())
+    if (tab < 0 || tab >= TabCount || m_filled.at(size_t(tab)) || !hasMessage())
         return;
-    m_filled[size_t(tab)] = true;
+    m_filled.at(size_t(tab)) = true;
     if (tab == JsonTab)
         fillJson();
     else if (tab == TextTab)

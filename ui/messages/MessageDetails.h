@@ -33,10 +33,11 @@ class MessageDetails : public QWidget
 public:
     enum Tab { JsonTab, TextTab, HexTab, DiffTab, TabCount };
     /// Text shown in the Text tab of a large payload until "Show All" is clicked.
-    static constexpr qsizetype kTextPreviewBytes = 128 * 1024;
+    static constexpr qsizetype kTextPreviewBytes = qsizetype{128} * 1024;
 
     explicit MessageDetails(QWidget *parent = nullptr);
     ~MessageDetails() override;
+    Q_DISABLE_COPY_MOVE(MessageDetails)
 
     /// Shows `message`; `previous` is the message before it on the same topic (nullptr if
     /// none), for the diff.
@@ -77,7 +78,7 @@ private:
     QWidget *buildTopRow(QWidget *parent);
     QWidget *buildEditorTab(QPlainTextEdit *edit, MessageDetailsNotice *notice);
     void buildActions();
-    void setupEditor(QPlainTextEdit *edit, const QString &name, const QString &accessible);
+    static void setupEditor(QPlainTextEdit *edit, const QString &name, const QString &accessible);
     void updateTabStates();
     Tab defaultTab() const;
     void ensureFormatted(int tab);

@@ -22,7 +22,7 @@ QString separator()
 QString correlationText(const QByteArray &data)
 {
     QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
-    const QString text = decoder.decode(data);
+    QString text = decoder.decode(data);
     const bool printable =
         std::all_of(text.cbegin(), text.cend(), [](QChar c) { return c.isPrint(); });
     if (!decoder.hasError() && printable)
@@ -78,19 +78,19 @@ void MessageDetailsHeader::buildProperties()
     m_grid->setVerticalSpacing(1);
     m_grid->setColumnStretch(1, 1);
     m_grid->setColumnStretch(3, 1);
-    const QString labels[PropertyCount] = {tr("Content type"),     tr("Response topic"),
-                                           tr("Correlation data"), tr("Expires after"),
-                                           tr("Payload format"),   tr("User properties")};
-    for (int i = 0; i < PropertyCount; ++i) {
-        m_names[i] = new QLabel(labels[i] + u':', m_properties);
-        m_names[i]->setForegroundRole(QPalette::PlaceholderText);
+    const std::array<QString, PropertyCount> labels = {
+        tr("Content type"),  tr("Response topic"), tr("Correlation data"),
+        tr("Expires after"), tr("Payload format"), tr("User properties")};
+    for (size_t i = 0; i < size_t(PropertyCount); ++i) {
+        m_names.at(i) = new QLabel(labels.at(i) + u':', m_properties);
+        m_names.at(i)->setForegroundRole(QPalette::PlaceholderText);
         auto *value = new QLabel(m_properties);
         value->setTextFormat(Qt::PlainText);
         value->setTextInteractionFlags(Qt::TextSelectableByMouse);
         value->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
-        value->setAccessibleName(labels[i]);
+        value->setAccessibleName(labels.at(i));
         value->setObjectName(QStringLiteral("property%1").arg(i));
-        m_values[i] = value;
+        m_values.at(i) = value;
     }
     m_properties->hide();
 }
@@ -124,7 +124,7 @@ QString MessageDetailsHeader::infoLine(const MqttMessage &message)
 QString MessageDetailsHeader::sizeText(qsizetype bytes)
 {
     const QLocale locale;
-    if (bytes < 1024 * 1024)
+    if (bytes < qsizetype{1024} * 1024)
         return tr("%1 bytes").arg(locale.toString(qlonglong(bytes)));
     return locale.formattedDataSize(bytes, 1, QLocale::DataSizeTraditionalFormat);
 }
@@ -156,24 +156,24 @@ void MessageDetailsHeader::showProperties(const MqttProperties *properties)
 
 void MessageDetailsHeader::setPropertyValue(Property property, const QString &value)
 {
-    m_values[property]->setText(value);
-    m_values[property]->setToolTip(value);
+    m_values.at(property)->setText(value);
+    m_values.at(property)->setToolTip(value);
 }
 
 void MessageDetailsHeader::layOutProperties()
 {
     // Two properties a row, the present ones only, so the form takes two or three lines.
     int shown = 0;
-    for (int i = 0; i < PropertyCount; ++i) {
-        m_grid->removeWidget(m_names[i]);
-        m_grid->removeWidget(m_values[i]);
-        const bool present = !m_values[i]->text().isEmpty();
-        m_names[i]->setVisible(present);
-        m_values[i]->setVisible(present);
+    for (size_t i = 0; i < size_t(PropertyCount); ++i) {
+        m_grid->removeWidget(m_names.at(i));
+        m_grid->removeWidget(m_values.at(i));
+        const bool present = !m_values.at(i)->text().isEmpty();
+        m_names.at(i)->setVisible(present);
+        m_values.at(i)->setVisible(present);
         if (!present)
             continue;
-        m_grid->addWidget(m_names[i], shown / 2, (shown % 2) * 2);
-        m_grid->addWidget(m_values[i], shown / 2, (shown % 2) * 2 + 1);
+        m_grid->addWidget(m_names.at(i), shown / 2, (shown % 2) * 2);
+        m_grid->addWidget(m_values.at(i), shown / 2, (shown % 2) * 2 + 1);
         ++shown;
     }
 }
@@ -186,9 +186,10 @@ QString MessageDetailsHeader::infoText() const
 QString MessageDetailsHeader::propertiesText() const
 {
     QStringList lines;
-    for (int i = 0; i < PropertyCount; ++i) {
-        if (!m_values[i]->text().isEmpty())
-            lines += m_values[i]->accessibleName() + QStringLiteral(": ") + m_values[i]->text();
+    for (size_t i = 0; i < size_t(PropertyCount); ++i) {
+        if (!m_values.at(i)->text().isEmpty())
+            lines +=
+                m_values.at(i)->accessibleName() + QStringLiteral(": ") + m_values.at(i)->text();
     }
     return lines.join(u'\n');
 }

@@ -4,6 +4,8 @@
 
 #include <QWidget>
 
+#include <array>
+
 class QGridLayout;
 class QLabel;
 
@@ -44,8 +46,8 @@ private:
     QLabel *m_info;
     QWidget *m_properties;
     QGridLayout *m_grid = nullptr;
-    QLabel *m_names[PropertyCount] = {};
-    QLabel *m_values[PropertyCount] = {};
+    std::array<QLabel *, PropertyCount> m_names{};
+    std::array<QLabel *, PropertyCount> m_values{};
     QString m_topicText;
 };
 

@@ -15,7 +15,7 @@ class MessageDetailsNotice : public QWidget
     Q_OBJECT
 public:
     /// Payloads above this size are not formatted, parsed or compared until asked to.
-    static constexpr qsizetype kLargePayloadBytes = 1024 * 1024;
+    static constexpr qsizetype kLargePayloadBytes = qsizetype{1024} * 1024;
 
     explicit MessageDetailsNotice(const QString &accessibleName, QWidget *parent = nullptr);
 

@@ -16,7 +16,7 @@ class MessageDetailsTextFeeder : public QObject
     Q_OBJECT
 public:
     /// Characters per slice, extended to the end of a line: a few milliseconds of layout.
-    static constexpr qsizetype kSliceChars = 64 * 1024;
+    static constexpr qsizetype kSliceChars = qsizetype{64} * 1024;
 
     explicit MessageDetailsTextFeeder(QPlainTextEdit *edit);
 

@@ -44,7 +44,7 @@ namespace thingdeck {
 
 namespace {
 
-constexpr qint64 kMegabyte = 1024 * 1024;
+constexpr qint64 kMegabyte = qint64{1024} * 1024;
 constexpr int kTextFilterDelayMs = 150;
 /// How far back the diff looks for the previous message on the same topic.
 constexpr qsizetype kPreviousSearchLimit = 200000;
@@ -69,20 +69,24 @@ MessagePane::MessagePane(Settings *settings, const QString &publishHistoryDirect
                          QWidget *parent)
     : QWidget(parent)
     , m_settings(settings)
+    , m_messageBar(new MessageBar(this))
+    , m_splitter(new QSplitter(Qt::Horizontal, this))
 {
     setObjectName(QStringLiteral("messagePane"));
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
-    m_messageBar = new MessageBar(this);
     layout->addWidget(m_messageBar);
-    m_splitter = new QSplitter(Qt::Horizontal, this);
     m_splitter->setObjectName(QStringLiteral("messageSplitter"));
     m_subscriptionPanel = new SubscriptionPanel(m_splitter);
     m_splitter->addWidget(m_subscriptionPanel);
     m_splitter->addWidget(buildCentre());
+    // The side tabs come after the centre, not in the initializer list: creation order is the
+    // keyboard's tab order.
+    // NOLINTNEXTLINE(cppcoreguidelines-prefer-member-initializer): tab order, see above
     m_sideTabs = new QTabWidget(m_splitter);
     m_sideTabs->setObjectName(QStringLiteral("messageSideTabs"));
     m_sideTabs->setDocumentMode(true);
+    // NOLINTNEXTLINE(cppcoreguidelines-prefer-member-initializer): tab order, see above
     m_details = new MessageDetails(m_sideTabs);
     m_publish = new PublishPanel(publishHistoryDirectory, m_sideTabs);
     m_sideTabs->addTab(m_details, tr("Details"));

@@ -45,6 +45,7 @@ public:
     MessagePane(Settings *settings, const QString &publishHistoryDirectory,
                 QWidget *parent = nullptr);
     ~MessagePane() override;
+    Q_DISABLE_COPY_MOVE(MessagePane)
 
     /// nullptr: no connection (the pane is empty and disabled).
     void setSession(ConsoleSession *session);

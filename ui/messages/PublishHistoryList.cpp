@@ -74,7 +74,7 @@ QTreeWidgetItem *PublishHistoryList::makeItem(const PublishRecord &record) const
     return item;
 }
 
-void PublishHistoryList::fill(QTreeWidgetItem *item, const PublishRecord &record) const
+void PublishHistoryList::fill(QTreeWidgetItem *item, const PublishRecord &record)
 {
     const QDateTime time = QDateTime::fromMSecsSinceEpoch(record.timeMs).toLocalTime();
     item->setText(TimeColumn, time.toString(QStringLiteral("HH:mm:ss")));

@@ -30,7 +30,7 @@ public:
 
 private:
     QTreeWidgetItem *makeItem(const PublishRecord &record) const;
-    void fill(QTreeWidgetItem *item, const PublishRecord &record) const;
+    static void fill(QTreeWidgetItem *item, const PublishRecord &record);
 };
 
 } // namespace thingdeck

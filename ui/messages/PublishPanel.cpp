@@ -38,7 +38,7 @@ PublishPanel::PublishPanel(QString historyDirectory, QWidget *parent)
     , m_scroll(new QScrollArea(this))
 {
     // In the body: buildForm() sets members that are initialised (to nullptr) after m_scroll.
-    m_content = buildForm();
+    m_content = buildForm(); // NOLINT(cppcoreguidelines-prefer-member-initializer): see above
     setAccessibleName(tr("Publish"));
     m_noSession->setWordWrap(true);
     m_noSession->setAccessibleName(tr("Publish panel status"));

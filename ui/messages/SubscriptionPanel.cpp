@@ -23,6 +23,7 @@ namespace thingdeck {
 
 SubscriptionPanel::SubscriptionPanel(QWidget *parent)
     : QWidget(parent)
+    , m_problem(new QLabel(this))
 {
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -41,7 +42,6 @@ SubscriptionPanel::SubscriptionPanel(QWidget *parent)
     header->addWidget(m_remove);
     layout->addLayout(header);
     layout->addWidget(m_view, 1);
-    m_problem = new QLabel(this);
     m_problem->setObjectName(QStringLiteral("subscriptionProblem"));
     m_problem->setWordWrap(true);
     m_problem->setTextInteractionFlags(Qt::TextSelectableByMouse);

@@ -38,7 +38,7 @@ public:
             return;
         }
         const QColor base = option->palette.color(QPalette::Base);
-        const qreal a = 0.28;
+        const float a = 0.28F;
         option->backgroundBrush = QColor::fromRgbF(base.redF() * (1 - a) + tint.redF() * a,
                                                    base.greenF() * (1 - a) + tint.greenF() * a,
                                                    base.blueF() * (1 - a) + tint.blueF() * a);

@@ -34,7 +34,7 @@ bool isApplyKey(const QKeyEvent *event)
 
 QString leadingWhitespace(const QString &line)
 {
-    const auto it =
+    const auto *const it =
         std::find_if(line.cbegin(), line.cend(), [](QChar c) { return c != u' ' && c != u'\t'; });
     return line.left(it - line.cbegin());
 }
@@ -71,9 +71,9 @@ protected:
 
     bool event(QEvent *event) override
     {
-        if (event->type() != QEvent::ToolTip)
+        auto *help = dynamic_cast<QHelpEvent *>(event);
+        if (event->type() != QEvent::ToolTip || !help)
             return QWidget::event(event);
-        auto *help = static_cast<QHelpEvent *>(event);
         showToolTip(help, m_editor->gutterToolTip(help->pos().y()), this);
         return true;
     }
@@ -184,7 +184,8 @@ void JsonTextEdit::reformat()
 bool JsonTextEdit::event(QEvent *event)
 {
     // Take the apply keys even where a window-wide shortcut uses them.
-    if (event->type() == QEvent::ShortcutOverride && isApplyKey(static_cast<QKeyEvent *>(event))) {
+    const auto *key = dynamic_cast<QKeyEvent *>(event);
+    if (event->type() == QEvent::ShortcutOverride && key && isApplyKey(key)) {
         event->accept();
         return true;
     }
@@ -200,9 +201,9 @@ void JsonTextEdit::keyPressEvent(QKeyEvent *event)
     } else if (key == Qt::Key_Tab && modifiers == Qt::ControlModifier) {
         // Tab itself indents, so the keyboard needs another way out. QPlainTextEdit's own
         // focusNextPrevChild() refuses to leave an editable text.
-        QWidget::focusNextPrevChild(true);
+        QWidget::focusNextPrevChild(true); // NOLINT(bugprone-parent-virtual-call): as above
     } else if (key == Qt::Key_Backtab && modifiers.testFlag(Qt::ControlModifier)) {
-        QWidget::focusNextPrevChild(false);
+        QWidget::focusNextPrevChild(false); // NOLINT(bugprone-parent-virtual-call): as above
     } else if (key == Qt::Key_Tab && modifiers == Qt::NoModifier && !isReadOnly()) {
         textCursor().insertText(QStringLiteral("  "));
     } else if ((key == Qt::Key_Return || key == Qt::Key_Enter) &&
@@ -235,9 +236,9 @@ void JsonTextEdit::changeEvent(QEvent *event)
 
 bool JsonTextEdit::viewportEvent(QEvent *event)
 {
-    if (event->type() != QEvent::ToolTip)
+    auto *help = dynamic_cast<QHelpEvent *>(event);
+    if (event->type() != QEvent::ToolTip || !help)
         return QPlainTextEdit::viewportEvent(event);
-    auto *help = static_cast<QHelpEvent *>(event);
     showToolTip(help, textToolTip(help->pos()), viewport());
     return true;
 }
@@ -297,7 +298,7 @@ void JsonTextEdit::updateSelections()
 }
 
 QTextEdit::ExtraSelection JsonTextEdit::lineSelection(const QTextBlock &block, const QColor &color,
-                                                      SelectionKind kind) const
+                                                      SelectionKind kind)
 {
     QTextEdit::ExtraSelection selection;
     selection.format.setBackground(color);
@@ -402,11 +403,11 @@ void JsonTextEdit::paintGutter(QPaintEvent *event)
             else if (number == current)
                 pen = colors.color(QPalette::Text);
             painter.setPen(pen);
-            painter.drawText(
-                QRectF(marker, top,
-                       m_gutter->width() - marker - metrics.horizontalAdvance(QLatin1Char(' ')) / 2,
-                       metrics.height()),
-                Qt::AlignRight | Qt::AlignVCenter, QString::number(number + 1));
+            painter.drawText(QRectF(marker, top,
+                                    m_gutter->width() - marker -
+                                        metrics.horizontalAdvance(QLatin1Char(' ')) / 2.0,
+                                    metrics.height()),
+                             Qt::AlignRight | Qt::AlignVCenter, QString::number(number + 1));
         }
         block = block.next();
         top += height;

@@ -83,8 +83,8 @@ private:
     QString textToolTip(const QPoint &viewportPos) const;
     void insertIndentedNewline();
     void updateAccessibleText();
-    QTextEdit::ExtraSelection lineSelection(const QTextBlock &block, const QColor &color,
-                                            SelectionKind kind) const;
+    static QTextEdit::ExtraSelection lineSelection(const QTextBlock &block, const QColor &color,
+                                                   SelectionKind kind);
     QList<QTextEdit::ExtraSelection> bracketSelections() const;
     std::optional<QTextEdit::ExtraSelection> errorSelection() const;
     QColor errorColor() const;

@@ -61,7 +61,7 @@ public:
             return;
         const QColor base = option->palette.color(QPalette::Base);
         const QColor tint(230, 160, 0);
-        const qreal a = 0.25;
+        const float a = 0.25F;
         option->backgroundBrush = QColor::fromRgbF(base.redF() * (1 - a) + tint.redF() * a,
                                                    base.greenF() * (1 - a) + tint.greenF() * a,
                                                    base.blueF() * (1 - a) + tint.blueF() * a);
@@ -116,8 +116,52 @@ void ShadowEditor::buildUi()
     m_messages = new MessageBar(this);
     layout->addWidget(m_messages);
     connect(m_messages, &MessageBar::retryRequested, this, &ShadowEditor::refresh);
+    buildActions();
+    layout->addLayout(buildHeader());
 
-    // Header: thing, shadow tabs, live state.
+    m_versionLabel = new QLabel(this);
+    m_versionLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_versionLabel->setAccessibleName(tr("Version"));
+    m_versionLabel->setWordWrap(true);
+    layout->addWidget(m_versionLabel);
+
+    m_pages = new QStackedWidget(this);
+    layout->addWidget(m_pages, 1);
+    buildEmptyPage();
+    buildEditorPage();
+    connectUi();
+}
+
+// Actions, for the buttons and the window's Shadow menu.
+void ShadowEditor::buildActions()
+{
+    m_applyAction =
+        new QAction(Icons::get(QStringLiteral("document-save")), tr("&Apply Edit"), this);
+    m_applyAction->setShortcuts(
+        {QKeySequence(Qt::CTRL | Qt::Key_Return), QKeySequence(Qt::CTRL | Qt::Key_Enter)});
+    m_applyAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    m_refreshAction =
+        new QAction(Icons::get(QStringLiteral("view-refresh")), tr("&Refresh Shadow"), this);
+    m_refreshAction->setIconText(tr("Refresh"));
+    m_refreshAction->setToolTip(tr("Fetches the shadow and its named shadows again"));
+    m_reformatAction = new QAction(tr("Re&format JSON"), this);
+    m_reformatAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_F));
+    m_reformatAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    m_newAction =
+        new QAction(Icons::get(QStringLiteral("list-add")), tr("&New Named Shadow…"), this);
+    m_newAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_N));
+    m_newAction->setToolTip(tr("Creates a named shadow for this thing"));
+    m_deleteAction =
+        new QAction(Icons::get(QStringLiteral("process-stop")), tr("&Delete Shadow…"), this);
+    m_deleteAction->setIconText(tr("Delete…"));
+    m_deleteAction->setToolTip(tr("Deletes the open shadow, after asking"));
+    for (QAction *action : {m_applyAction, m_reformatAction})
+        addAction(action);
+}
+
+// Header: thing, shadow tabs, live state.
+QHBoxLayout *ShadowEditor::buildHeader()
+{
     auto *header = new QHBoxLayout;
     m_title = new QLabel(this);
     QFont titleFont = m_title->font();
@@ -154,18 +198,20 @@ void ShadowEditor::buildUi()
     m_deleteShadow = new QToolButton(this);
     m_deleteShadow->setAutoRaise(true);
     header->addWidget(m_deleteShadow);
-    layout->addLayout(header);
+    m_newShadow->setDefaultAction(m_newAction);
+    m_newShadow->setAccessibleName(tr("New named shadow"));
+    m_deleteShadow->setDefaultAction(m_deleteAction);
+    m_deleteShadow->setAccessibleName(tr("Delete shadow"));
+    refreshButton->setDefaultAction(m_refreshAction);
+    for (QToolButton *button : {refreshButton, m_deleteShadow})
+        button->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    refreshButton->setAccessibleName(tr("Refresh shadow"));
+    return header;
+}
 
-    m_versionLabel = new QLabel(this);
-    m_versionLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_versionLabel->setAccessibleName(tr("Version"));
-    m_versionLabel->setWordWrap(true);
-    layout->addWidget(m_versionLabel);
-
-    m_pages = new QStackedWidget(this);
-    layout->addWidget(m_pages, 1);
-
-    // No thing, no shadow, loading.
+// No thing, no shadow, loading.
+void ShadowEditor::buildEmptyPage()
+{
     m_emptyPage = new QWidget(m_pages);
     auto *emptyLayout = new QVBoxLayout(m_emptyPage);
     m_emptyText = new QLabel(m_emptyPage);
@@ -180,13 +226,36 @@ void ShadowEditor::buildUi()
     emptyLayout->addWidget(m_createShadow, 0, Qt::AlignHCenter);
     emptyLayout->addStretch(2);
     m_pages->insertWidget(EmptyPage, m_emptyPage);
+}
 
-    // The editor: the tree and the text side by side, the history below.
+// The editor: the tree and the text side by side, the history below.
+void ShadowEditor::buildEditorPage()
+{
     m_vertical = new QSplitter(Qt::Vertical, m_pages);
     m_vertical->setObjectName(QStringLiteral("shadowVerticalSplitter"));
     m_horizontal = new QSplitter(Qt::Horizontal, m_vertical);
     m_horizontal->setObjectName(QStringLiteral("shadowHorizontalSplitter"));
+    QWidget *left = buildStatePane();
+    buildTextPane();
+    m_horizontal->addWidget(left);
+    m_horizontal->addWidget(m_rightStack);
+    m_horizontal->setStretchFactor(0, 3);
+    m_horizontal->setStretchFactor(1, 2);
 
+    m_history = new ShadowHistoryPanel(m_vertical);
+    m_historySplitter = m_history->findChild<QSplitter *>(QStringLiteral("historySplitter"));
+    m_vertical->addWidget(m_horizontal);
+    m_vertical->addWidget(m_history);
+    m_vertical->setStretchFactor(0, 3);
+    m_vertical->setStretchFactor(1, 1);
+    m_vertical->setSizes({380, 130});
+    m_horizontal->setSizes({560, 400});
+    m_vertical->setCollapsible(0, false);
+    m_pages->insertWidget(EditorPage, m_vertical);
+}
+
+QWidget *ShadowEditor::buildStatePane()
+{
     auto *left = new QWidget(m_horizontal);
     auto *leftLayout = new QVBoxLayout(left);
     leftLayout->setContentsMargins(0, 0, 0, 0);
@@ -205,32 +274,69 @@ void ShadowEditor::buildUi()
     m_tree->header()->setStretchLastSection(true);
     m_tree->installEventFilter(this);
     leftLayout->addWidget(m_tree, 1);
+    leftLayout->addLayout(buildKeyForm(left));
+    m_editReported = new QCheckBox(tr("Edit reported state (for testing devices)"), left);
+    m_editReported->setAccessibleName(tr("Edit reported state"));
+    m_editReported->setToolTip(
+        tr("Edits the reported section instead of desired, as a device would report it"));
+    leftLayout->addWidget(m_editReported);
+    return left;
+}
+
+// New key and value: Return in the key moves on to the value, Return there adds the key.
+QHBoxLayout *ShadowEditor::buildKeyForm(QWidget *pane)
+{
     auto *form = new QHBoxLayout;
-    auto *newKey = new QLineEdit(left);
+    auto *newKey = new QLineEdit(pane);
     newKey->setPlaceholderText(tr("New key"));
     newKey->setAccessibleName(tr("New key name"));
     newKey->setToolTip(tr("Added under the selected object, or at the top level"));
-    auto *newValue = new QLineEdit(left);
+    auto *newValue = new QLineEdit(pane);
     newValue->setPlaceholderText(tr("Value (JSON or text)"));
     newValue->setAccessibleName(tr("New key value"));
-    newValue->setToolTip(tr("21, true, \"text\", [1,2] or {\"a\":1}; anything else is a string"));
-    m_addKey = new QPushButton(Icons::get(QStringLiteral("list-add")), tr("Add Key"), left);
+    newValue->setToolTip(tr(R"(21, true, "text", [1,2] or {"a":1}; anything else is a string)"));
+    m_addKey = new QPushButton(Icons::get(QStringLiteral("list-add")), tr("Add Key"), pane);
     m_addKey->setAccessibleName(tr("Add key"));
     m_removeKey =
-        new QPushButton(Icons::get(QStringLiteral("list-remove")), tr("Remove Key"), left);
+        new QPushButton(Icons::get(QStringLiteral("list-remove")), tr("Remove Key"), pane);
     m_removeKey->setAccessibleName(tr("Remove key"));
     m_removeKey->setToolTip(tr("Removes the selected key; it is sent as null (Delete)"));
     form->addWidget(newKey, 2);
     form->addWidget(newValue, 3);
     form->addWidget(m_addKey);
     form->addWidget(m_removeKey);
-    leftLayout->addLayout(form);
-    m_editReported = new QCheckBox(tr("Edit reported state (for testing devices)"), left);
-    m_editReported->setAccessibleName(tr("Edit reported state"));
-    m_editReported->setToolTip(
-        tr("Edits the reported section instead of desired, as a device would report it"));
-    leftLayout->addWidget(m_editReported);
+    const auto addKey = [this, newKey, newValue] {
+        const QString name = newKey->text().trimmed();
+        if (name.isEmpty()) {
+            newKey->setFocus();
+            return;
+        }
+        // The value as JSON when it is JSON, else as a string.
+        const QJsonValue value = ShadowStateModel::parseValueText(newValue->text());
+        QModelIndex parent = m_tree->currentIndex().siblingAtColumn(0);
+        if (parent.isValid() && !m_model->hasChildren(parent))
+            parent = parent.parent();
+        if (!m_model->addKey(parent, name, value)) {
+            m_syntaxLabel->setText(tr("%1 already exists there.").arg(name));
+            return;
+        }
+        newKey->clear();
+        newValue->clear();
+        newKey->setFocus();
+    };
+    connect(m_addKey, &QPushButton::clicked, this, addKey);
+    connect(newValue, &QLineEdit::returnPressed, this, addKey);
+    connect(newKey, &QLineEdit::returnPressed, newValue, qOverload<>(&QWidget::setFocus));
+    connect(m_removeKey, &QPushButton::clicked, this, [this] {
+        const QModelIndex index = m_tree->currentIndex();
+        if (index.isValid())
+            m_model->removeKey(index.siblingAtColumn(0));
+    });
+    return form;
+}
 
+void ShadowEditor::buildTextPane()
+{
     m_rightStack = new QStackedWidget(m_horizontal);
     auto *rightStack = m_rightStack;
     rightStack->setObjectName(QStringLiteral("shadowRightStack"));
@@ -266,54 +372,10 @@ void ShadowEditor::buildUi()
     rightStack->insertWidget(TextPage, textPage);
     m_conflict = new ShadowConflictPanel(rightStack);
     rightStack->insertWidget(ConflictPage, m_conflict);
-    m_horizontal->addWidget(left);
-    m_horizontal->addWidget(rightStack);
-    m_horizontal->setStretchFactor(0, 3);
-    m_horizontal->setStretchFactor(1, 2);
+}
 
-    m_history = new ShadowHistoryPanel(m_vertical);
-    m_historySplitter = m_history->findChild<QSplitter *>(QStringLiteral("historySplitter"));
-    m_vertical->addWidget(m_horizontal);
-    m_vertical->addWidget(m_history);
-    m_vertical->setStretchFactor(0, 3);
-    m_vertical->setStretchFactor(1, 1);
-    m_vertical->setSizes({380, 130});
-    m_horizontal->setSizes({560, 400});
-    m_vertical->setCollapsible(0, false);
-    m_pages->insertWidget(EditorPage, m_vertical);
-
-    // Actions, for the buttons and the window's Shadow menu.
-    m_applyAction =
-        new QAction(Icons::get(QStringLiteral("document-save")), tr("&Apply Edit"), this);
-    m_applyAction->setShortcuts(
-        {QKeySequence(Qt::CTRL | Qt::Key_Return), QKeySequence(Qt::CTRL | Qt::Key_Enter)});
-    m_applyAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
-    m_refreshAction =
-        new QAction(Icons::get(QStringLiteral("view-refresh")), tr("&Refresh Shadow"), this);
-    m_refreshAction->setIconText(tr("Refresh"));
-    m_refreshAction->setToolTip(tr("Fetches the shadow and its named shadows again"));
-    m_reformatAction = new QAction(tr("Re&format JSON"), this);
-    m_reformatAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_F));
-    m_reformatAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
-    m_newAction =
-        new QAction(Icons::get(QStringLiteral("list-add")), tr("&New Named Shadow…"), this);
-    m_newAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_N));
-    m_newAction->setToolTip(tr("Creates a named shadow for this thing"));
-    m_deleteAction =
-        new QAction(Icons::get(QStringLiteral("process-stop")), tr("&Delete Shadow…"), this);
-    m_deleteAction->setIconText(tr("Delete…"));
-    m_deleteAction->setToolTip(tr("Deletes the open shadow, after asking"));
-    for (QAction *action : {m_applyAction, m_reformatAction})
-        addAction(action);
-    m_newShadow->setDefaultAction(m_newAction);
-    m_newShadow->setAccessibleName(tr("New named shadow"));
-    m_deleteShadow->setDefaultAction(m_deleteAction);
-    m_deleteShadow->setAccessibleName(tr("Delete shadow"));
-    refreshButton->setDefaultAction(m_refreshAction);
-    for (QToolButton *button : {refreshButton, m_deleteShadow})
-        button->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
-    refreshButton->setAccessibleName(tr("Refresh shadow"));
-
+void ShadowEditor::connectUi()
+{
     connect(m_applyAction, &QAction::triggered, this, &ShadowEditor::apply);
     connect(m_apply, &QPushButton::clicked, this, &ShadowEditor::apply);
     connect(m_editor, &JsonTextEdit::applyRequested, this, &ShadowEditor::apply);
@@ -335,33 +397,6 @@ void ShadowEditor::buildUi()
     connect(m_editor, &QPlainTextEdit::textChanged, this, &ShadowEditor::onTextChanged);
     connect(m_model, &ShadowStateModel::editedSectionChanged, this, &ShadowEditor::onModelEdited);
     connect(m_editReported, &QCheckBox::toggled, this, &ShadowEditor::onEditReportedToggled);
-    const auto addKey = [this, newKey, newValue] {
-        const QString name = newKey->text().trimmed();
-        if (name.isEmpty()) {
-            newKey->setFocus();
-            return;
-        }
-        // The value as JSON when it is JSON, else as a string.
-        const QJsonValue value = ShadowStateModel::parseValueText(newValue->text());
-        QModelIndex parent = m_tree->currentIndex().siblingAtColumn(0);
-        if (parent.isValid() && !m_model->hasChildren(parent))
-            parent = parent.parent();
-        if (!m_model->addKey(parent, name, value)) {
-            m_syntaxLabel->setText(tr("%1 already exists there.").arg(name));
-            return;
-        }
-        newKey->clear();
-        newValue->clear();
-        newKey->setFocus();
-    };
-    connect(m_addKey, &QPushButton::clicked, this, addKey);
-    connect(newValue, &QLineEdit::returnPressed, this, addKey);
-    connect(newKey, &QLineEdit::returnPressed, newValue, qOverload<>(&QWidget::setFocus));
-    connect(m_removeKey, &QPushButton::clicked, this, [this] {
-        const QModelIndex index = m_tree->currentIndex();
-        if (index.isValid())
-            m_model->removeKey(index.siblingAtColumn(0));
-    });
     connect(m_conflict, &ShadowConflictPanel::reapplyRequested, this,
             [this] { reapplyOnNewest(true); });
     connect(m_conflict, &ShadowConflictPanel::adjustRequested, this,
@@ -401,8 +436,8 @@ QList<QAction *> ShadowEditor::menuActions() const
 bool ShadowEditor::eventFilter(QObject *watched, QEvent *event)
 {
     // While a value is edited its field has the keys; here Delete is the tree's own.
-    if (watched == m_tree && event->type() == QEvent::KeyPress) {
-        const auto *key = static_cast<QKeyEvent *>(event);
+    const auto *key = dynamic_cast<QKeyEvent *>(event);
+    if (watched == m_tree && event->type() == QEvent::KeyPress && key) {
         if (key->key() == Qt::Key_Delete && m_tree->currentIndex().isValid()) {
             m_model->removeKey(m_tree->currentIndex().siblingAtColumn(0));
             return true;

@@ -12,6 +12,7 @@
 
 class QAction;
 class QCheckBox;
+class QHBoxLayout;
 class QLabel;
 class QPushButton;
 class QSplitter;
@@ -46,6 +47,7 @@ class ShadowEditor : public QWidget
 public:
     ShadowEditor(DraftStore *drafts, QWidget *parent = nullptr);
     ~ShadowEditor() override;
+    Q_DISABLE_COPY_MOVE(ShadowEditor)
 
     /// Binds to a connection's clients (null: none open); the open edit is saved as a draft.
     void setSession(ConsoleSession *session);
@@ -96,6 +98,14 @@ Q_SIGNALS:
 
 private:
     void buildUi();
+    void buildActions();
+    QHBoxLayout *buildHeader();
+    void buildEmptyPage();
+    void buildEditorPage();
+    QWidget *buildStatePane();
+    QHBoxLayout *buildKeyForm(QWidget *pane);
+    void buildTextPane();
+    void connectUi();
     void bindShadows();
     void onNamedShadowsChanged();
     void onTabChosen(int index);

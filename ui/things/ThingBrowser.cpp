@@ -37,8 +37,8 @@ ThingBrowser::ThingBrowser(QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(6, 6, 6, 6);
     layout->setSpacing(6);
-    buildFilterBar();
-    buildServerFilter();
+    buildFilterBar(layout);
+    buildServerFilter(layout);
     layout->addWidget(m_messages);
     m_view->setModel(m_proxy);
     m_view->setItemDelegate(m_delegate);
@@ -61,7 +61,7 @@ ThingBrowser::ThingBrowser(QWidget *parent)
     m_view->horizontalHeader()->setHighlightSections(false);
     m_view->installEventFilter(this);
     layout->addWidget(m_view, 1);
-    buildFooter();
+    buildFooter(layout);
     buildActions();
     connect(m_filter, &QLineEdit::textChanged, this, &ThingBrowser::onFilterTextChanged);
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
@@ -84,7 +84,7 @@ ThingBrowser::ThingBrowser(QWidget *parent)
 
 ThingBrowser::~ThingBrowser() = default;
 
-void ThingBrowser::buildFilterBar()
+void ThingBrowser::buildFilterBar(QVBoxLayout *layout)
 {
     auto *row = new QHBoxLayout;
     row->setSpacing(4);
@@ -104,10 +104,10 @@ void ThingBrowser::buildFilterBar()
                                   "a thing type (starts a new listing)"));
     row->addWidget(m_filter, 1);
     row->addWidget(m_serverToggle);
-    static_cast<QVBoxLayout *>(layout())->addLayout(row);
+    layout->addLayout(row);
 }
 
-void ThingBrowser::buildServerFilter()
+void ThingBrowser::buildServerFilter(QVBoxLayout *layout)
 {
     m_serverBar = new QWidget(this);
     auto *row = new QHBoxLayout(m_serverBar);
@@ -140,7 +140,7 @@ void ThingBrowser::buildServerFilter()
     row->addWidget(apply);
     row->addWidget(clear);
     m_serverBar->hide();
-    static_cast<QVBoxLayout *>(layout())->addWidget(m_serverBar);
+    layout->addWidget(m_serverBar);
     connect(m_serverToggle, &QToolButton::toggled, m_serverBar, &QWidget::setVisible);
     connect(m_serverToggle, &QToolButton::toggled, this, [this](bool on) {
         if (on)
@@ -152,7 +152,7 @@ void ThingBrowser::buildServerFilter()
     connect(clear, &QToolButton::clicked, this, &ThingBrowser::clearServerFilter);
 }
 
-void ThingBrowser::buildFooter()
+void ThingBrowser::buildFooter(QVBoxLayout *layout)
 {
     auto *row = new QHBoxLayout;
     row->setSpacing(6);
@@ -180,7 +180,7 @@ void ThingBrowser::buildFooter()
     row->addWidget(m_progress);
     row->addWidget(m_cancel);
     row->addWidget(m_loadAll);
-    static_cast<QVBoxLayout *>(layout())->addLayout(row);
+    layout->addLayout(row);
     connect(m_loadAll, &QPushButton::clicked, this, &ThingBrowser::loadAll);
     connect(this, &ThingBrowser::currentThingChanged, m_watchButton,
             [this](const std::optional<ThingSummary> &thing) {
@@ -500,7 +500,9 @@ bool ThingBrowser::eventFilter(QObject *watched, QEvent *event)
 {
     if (event->type() != QEvent::KeyPress)
         return QWidget::eventFilter(watched, event);
-    const auto *key = static_cast<QKeyEvent *>(event);
+    const auto *key = dynamic_cast<QKeyEvent *>(event);
+    if (!key)
+        return QWidget::eventFilter(watched, event);
     if (watched == m_filter && key->key() == Qt::Key_Down) {
         m_view->setFocus(Qt::TabFocusReason);
         if (!currentThing() && m_proxy->rowCount() > 0)

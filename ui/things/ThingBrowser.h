@@ -16,6 +16,7 @@ class QLineEdit;
 class QProgressBar;
 class QPushButton;
 class QTableView;
+class QVBoxLayout;
 class QToolButton;
 class QWidget;
 
@@ -38,6 +39,7 @@ class ThingBrowser : public QWidget
 public:
     explicit ThingBrowser(QWidget *parent = nullptr);
     ~ThingBrowser() override;
+    Q_DISABLE_COPY_MOVE(ThingBrowser)
 
     /// Binds to a session's things (null: no connection, an empty browser).
     void setSession(ConsoleSession *session);
@@ -79,9 +81,9 @@ Q_SIGNALS:
     void watchRequested(const QString &thing);
 
 private:
-    void buildFilterBar();
-    void buildServerFilter();
-    void buildFooter();
+    void buildFilterBar(QVBoxLayout *layout);
+    void buildServerFilter(QVBoxLayout *layout);
+    void buildFooter(QVBoxLayout *layout);
     void bindModel();
     void applyServerFilter();
     void clearServerFilter();
@@ -104,17 +106,17 @@ private:
     ThingFilterModel *m_proxy;
     MatchHighlightDelegate *m_delegate;
     MessageBar *m_messages;
-    QLineEdit *m_filter;
-    QToolButton *m_serverToggle;
-    QWidget *m_serverBar;
-    QLineEdit *m_attributeName;
-    QLineEdit *m_attributeValue;
-    QComboBox *m_thingType;
+    QLineEdit *m_filter = nullptr;
+    QToolButton *m_serverToggle = nullptr;
+    QWidget *m_serverBar = nullptr;
+    QLineEdit *m_attributeName = nullptr;
+    QLineEdit *m_attributeValue = nullptr;
+    QComboBox *m_thingType = nullptr;
     QTableView *m_view;
-    QLabel *m_count;
-    QPushButton *m_loadAll;
-    QProgressBar *m_progress;
-    QPushButton *m_cancel;
+    QLabel *m_count = nullptr;
+    QPushButton *m_loadAll = nullptr;
+    QProgressBar *m_progress = nullptr;
+    QPushButton *m_cancel = nullptr;
     QAction *m_copyName = nullptr;
     QAction *m_copyArn = nullptr;
     QAction *m_refreshAction = nullptr;

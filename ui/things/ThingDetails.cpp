@@ -90,6 +90,7 @@ QWidget *ThingDetails::buildAttributesBox()
 {
     auto *box = new QGroupBox(tr("Attributes"), this);
     auto *layout = new QVBoxLayout(box);
+    m_attributeBoxLayout = layout;
     m_attributeView = new QTableView(box);
     m_attributeView->setModel(m_attributes);
     m_attributeView->setAccessibleName(tr("Attributes"));
@@ -130,8 +131,7 @@ void ThingDetails::buildActions()
             bar->addStretch(1);
         bar->addWidget(button);
     }
-    auto *box = m_attributeView->parentWidget();
-    static_cast<QVBoxLayout *>(box->layout())->addLayout(bar);
+    m_attributeBoxLayout->addLayout(bar);
     connect(m_add, &QAction::triggered, this, [this] {
         const int row = m_attributes->addAttribute();
         const QModelIndex index = m_attributes->index(row, AttributeEditModel::NameColumn);

@@ -14,6 +14,7 @@ class QLabel;
 class QPushButton;
 class QStackedWidget;
 class QTableView;
+class QVBoxLayout;
 class QToolButton;
 
 namespace thingdeck {
@@ -32,6 +33,7 @@ class ThingDetails : public QWidget
 public:
     explicit ThingDetails(QWidget *parent = nullptr);
     ~ThingDetails() override;
+    Q_DISABLE_COPY_MOVE(ThingDetails)
 
     void setSession(ConsoleSession *session);
     /// Shows this thing (nullopt: none selected) and describes it.
@@ -69,19 +71,20 @@ private:
     QStackedWidget *m_stack;
     QLabel *m_empty;
     MessageBar *m_messages;
-    QLabel *m_name;
-    QLabel *m_arn;
-    QLabel *m_id;
-    QLabel *m_type;
-    QLabel *m_version;
-    QLabel *m_clientId;
-    QLabel *m_billingGroup;
-    QTableView *m_attributeView;
+    QLabel *m_name = nullptr;
+    QLabel *m_arn = nullptr;
+    QLabel *m_id = nullptr;
+    QLabel *m_type = nullptr;
+    QLabel *m_version = nullptr;
+    QLabel *m_clientId = nullptr;
+    QLabel *m_billingGroup = nullptr;
+    QTableView *m_attributeView = nullptr;
+    QVBoxLayout *m_attributeBoxLayout = nullptr; ///< the action buttons go below the table
     AttributeEditModel *m_attributes;
-    QAction *m_add;
-    QAction *m_remove;
-    QAction *m_revert;
-    QAction *m_save;
+    QAction *m_add = nullptr;
+    QAction *m_remove = nullptr;
+    QAction *m_revert = nullptr;
+    QAction *m_save = nullptr;
     QString m_current;
     std::optional<ThingDescription> m_description;
     bool m_saving = false;

@@ -36,7 +36,7 @@ private:
     QListWidget *addList(QHBoxLayout *row, const QString &title, QLabel **label);
     void listGroups(const QString &name);
     void listPrincipals(const QString &name);
-    void setPlaceholder(QListWidget *list, const QString &text);
+    static void setPlaceholder(QListWidget *list, const QString &text);
 
     QPointer<ConsoleSession> m_session;
     MessageBar *m_messages;
