@@ -63,6 +63,7 @@ public:
     BrokerProcess(const SandboxPki &pki, Options options, QObject *parent = nullptr);
     /// Kills a broker that is still running and waits for it, briefly.
     ~BrokerProcess() override;
+    Q_DISABLE_COPY_MOVE(BrokerProcess)
 
     /// Picks the ports, writes the config and starts mosquitto. ready() or failed() follows,
     /// always from the event loop (never inside start()). Ignored unless NotRunning.

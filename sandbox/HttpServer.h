@@ -86,9 +86,9 @@ private:
 /// Bounds that keep one client from exhausting the server.
 struct HttpServerLimits
 {
-    qsizetype maxHeaderBytes = 64 * 1024; ///< request line + headers; larger → 431
-    qsizetype maxBodyBytes = 1024 * 1024; ///< Content-Length above this → 413
-    int maxPendingPerConnection = 16;     ///< pipelined requests read ahead of their answers
+    qsizetype maxHeaderBytes = qsizetype{64} * 1024; ///< request line + headers; larger → 431
+    qsizetype maxBodyBytes = qsizetype{1024} * 1024; ///< Content-Length above this → 413
+    int maxPendingPerConnection = 16; ///< pipelined requests read ahead of their answers
     /// At the cap a new connection evicts the connection idle the longest (every request
     /// answered, nothing of a next one received, at least one request served); when none is
     /// idle, the new connection is closed on accept.
@@ -114,6 +114,7 @@ public:
 
     explicit HttpServer(Handler handler, HttpServerLimits limits = {}, QObject *parent = nullptr);
     ~HttpServer() override;
+    Q_DISABLE_COPY_MOVE(HttpServer)
 
     /// Plain HTTP. Port 0 picks a free port (see port()). False with errorString() on failure.
     bool listen(quint16 port = 0, const QHostAddress &address = QHostAddress::LocalHost);

@@ -33,8 +33,8 @@ public:
         quint16 brokerPort = 0; ///< mosquitto's internal plain listener on 127.0.0.1
         QList<BrokerProcess::Denial> denials;
         quint32 maxRemainingLength = kDefaultMaxRemainingLength;
-        qint64 maxBacklogBytes = 1024 * 1024; ///< per direction and connection
-        qint64 readChunkBytes = 64 * 1024;
+        qint64 maxBacklogBytes = qint64{1024} * 1024; ///< per direction and connection
+        qint64 readChunkBytes = qint64{64} * 1024;
         /// Sessions at once. A device beyond this is told nothing: its connection is closed
         /// (close_notify, then FIN) right after the TLS handshake, before any MQTT is read.
         int maxSessions = 256;
@@ -46,6 +46,7 @@ public:
 
     explicit MqttPolicyProxy(Options options, QObject *parent = nullptr);
     ~MqttPolicyProxy() override;
+    Q_DISABLE_COPY_MOVE(MqttPolicyProxy)
 
     /// Loads the CA and the server certificate and key of `pki` and listens on
     /// 127.0.0.1:`port` (0 picks a free port). An error names the file or the port.

@@ -36,6 +36,7 @@ public:
     MqttProxySession(QSslSocket *client, MqttSessionPolicy policy, quint16 brokerPort,
                      Limits limits, QObject *parent = nullptr);
     ~MqttProxySession() override;
+    Q_DISABLE_COPY_MOVE(MqttProxySession)
 
     /// Connects to mosquitto; forwarding starts once that connection is up.
     void start();

@@ -52,6 +52,7 @@ public:
     RestApi(RequestAuthenticator *authenticator, RegistryService *registry, ShadowService *shadows,
             Clock clock = {}, QObject *parent = nullptr);
     ~RestApi() override;
+    Q_DISABLE_COPY_MOVE(RestApi)
 
     /// The HttpServer handler: answers at once through `responder`.
     void handle(const HttpRequest &request, HttpResponder responder);

@@ -41,6 +41,7 @@ class Sandbox : public QObject
 public:
     explicit Sandbox(SandboxOptions options, QObject *parent = nullptr);
     ~Sandbox() override;
+    Q_DISABLE_COPY_MOVE(Sandbox)
 
     void start();
     /// Stops devices, MQTT and the broker; stopped() follows.
