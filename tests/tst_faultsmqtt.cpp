@@ -21,6 +21,9 @@
 
 #include <algorithm>
 #include <malloc.h>
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/allocator_interface.h>
+#endif
 #include <memory>
 #include <utility>
 
@@ -70,8 +73,31 @@ qint64 residentKb()
 // the allocator keeps for reuse.
 qint64 heapInUseKb()
 {
+#if defined(__SANITIZE_ADDRESS__)
+    return qint64(__sanitizer_get_current_allocated_bytes() / 1024); // malloc is the sanitizer's
+#else
     return qint64(mallinfo2().uordblks / 1024);
+#endif
 }
+
+// The figure the "memory flat" check compares. Under AddressSanitizer the RSS says little: the
+// quarantine holds freed memory (up to 256 MB) on purpose, so the sanitizer's count of the
+// bytes allocated and not freed stands in, with 512 kB of slack for what is in flight.
+#if defined(__SANITIZE_ADDRESS__)
+const char *const kMemoryFigure = "live heap (AddressSanitizer)";
+constexpr qint64 kMemorySlackKb = 512;
+qint64 memoryKb()
+{
+    return qint64(__sanitizer_get_current_allocated_bytes() / 1024);
+}
+#else
+const char *const kMemoryFigure = "RSS";
+constexpr qint64 kMemorySlackKb = 0;
+qint64 memoryKb()
+{
+    return residentKb();
+}
+#endif
 
 QString spread(QList<qint64> values)
 {
@@ -439,14 +465,14 @@ private Q_SLOTS:
             reconnectMs.append(rig->reconnectMs);
             flowMs.append(rig->sinceReady.elapsed());
             if (i == 0)
-                firstRss = residentKb();
+                firstRss = memoryKb();
             if (i % 10 == 9) {
-                rssSeries.append(QString::number(residentKb()));
+                rssSeries.append(QString::number(memoryKb()));
                 heapSeries.append(QString::number(heapInUseKb()));
             }
         }
         rig->tick.stop();
-        const qint64 lastRss = residentKb();
+        const qint64 lastRss = memoryKb();
         const qsizetype lost = rig->outstanding.size();
         qInfo().noquote() << "restarts:" << rig->broker->starts() - 1
                           << "; subscriptions restored:" << restored.size() << "times";
@@ -462,7 +488,7 @@ private Q_SLOTS:
         qInfo().noquote() << "telemetry sent by the devices:" << rig->simulator->telemetrySent()
                           << "; received by the console:" << rig->telemetry
                           << "; dropped by its inbox:" << rig->console.droppedMessages();
-        qInfo().noquote() << "RSS after the first restart:" << firstRss
+        qInfo().noquote() << kMemoryFigure << "after the first restart:" << firstRss
                           << "kB; after the last:" << lastRss
                           << "kB; every tenth round:" << rssSeries.join(QLatin1Char(' '))
                           << "kB; heap in use:" << heapSeries.join(QLatin1Char(' '))
@@ -471,7 +497,7 @@ private Q_SLOTS:
         QCOMPARE(restored.size(), kRestarts);
         QCOMPARE(lost, 0);
         QVERIFY(rig->acknowledged.size() > kRestarts);
-        QVERIFY2(lastRss <= firstRss + firstRss / 10,
+        QVERIFY2(lastRss <= firstRss + firstRss / 10 + kMemorySlackKb,
                  qPrintable(QStringLiteral("%1 kB -> %2 kB").arg(firstRss).arg(lastRss)));
     }
 };
