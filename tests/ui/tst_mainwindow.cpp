@@ -2,6 +2,7 @@
 // child process (as `thingdeck --sandbox` does), plus the executable's command line.
 #include "MainWindow.h"
 #include "ProcessState.h"
+#include "aws/AwsClient.h"
 #include "common/MessageBar.h"
 #include "connection/ConnectionDialog.h"
 #include "connection/ConnectionEditor.h"
@@ -10,6 +11,7 @@
 #include "models/AttributeEditModel.h"
 #include "models/ThingFilterModel.h"
 #include "models/ThingListModel.h"
+#include "session/ConsoleSession.h"
 #include "session/DraftStore.h"
 #include "session/SandboxLauncher.h"
 #include "session/SecretStore.h"
@@ -30,6 +32,7 @@
 #include <QListWidget>
 #include <QProcess>
 #include <QSignalSpy>
+#include <QStatusBar>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
@@ -100,6 +103,7 @@ private Q_SLOTS:
     void editsAttributesThroughTheSandbox();
     void attributeConflictReloadsAndSaysSo();
     void badCertificateShowsItsSentence();
+    void retryShowsInTheStatusBar();
     void connectionSurvivesRestartWithoutSecrets();
     void switchingConnectionsEndsConnected();
     void sandboxStopsWithTheWindow();
@@ -303,6 +307,25 @@ void TestMainWindow::selectionSurvivesTheFilter()
     QCOMPARE(browser->currentThing()->name, QStringLiteral("thermostat-05"));
     for (const auto &signal : changed) // never told the panes that nothing is selected
         QVERIFY(signal.first().value<std::optional<ThingSummary>>().has_value());
+}
+
+// A REST call being retried is said in the status bar, so a slow list does not look frozen.
+// (Real retries through faults are in tst_faultsrest; here the client's signal is raised.)
+void TestMainWindow::retryShowsInTheStatusBar()
+{
+    ConsoleSession *session = m_main->workspace.session();
+    QVERIFY(session && session->aws());
+    AwsError error;
+    error.httpStatus = 503;
+    error.code = QStringLiteral("ServiceUnavailableException");
+    error.message = QStringLiteral("Service unavailable");
+    error.operation = QStringLiteral("GET /things");
+    emit session->aws()->retrying(AwsClient::CallId{1}, 1, 800, error);
+    const QString shown = m_main->window.statusBar()->currentMessage();
+    QVERIFY2(shown.contains(QLatin1String("ServiceUnavailableException")), qPrintable(shown));
+    QVERIFY2(shown.contains(QLatin1String("retrying in 0.8 s (attempt 2 of 3)")),
+             qPrintable(shown));
+    QTRY_VERIFY_WITH_TIMEOUT(m_main->window.statusBar()->currentMessage().isEmpty(), 15000);
 }
 
 void TestMainWindow::showsDetailsAndRelations()
