@@ -20,9 +20,11 @@
 #include <QTimer>
 
 #include <algorithm>
+#include <cstddef>
 #include <malloc.h>
 #if defined(__SANITIZE_ADDRESS__)
-#include <sanitizer/allocator_interface.h>
+// Exported by the sanitizer runtime; GCC ships no allocator_interface.h to declare it.
+extern "C" std::size_t __sanitizer_get_current_allocated_bytes();
 #endif
 #include <memory>
 #include <utility>
@@ -473,6 +475,7 @@ private Q_SLOTS:
         }
         rig->tick.stop();
         const qint64 lastRss = memoryKb();
+        qInfo().noquote() << "RSS at the end:" << residentKb() << "kB";
         const qsizetype lost = rig->outstanding.size();
         qInfo().noquote() << "restarts:" << rig->broker->starts() - 1
                           << "; subscriptions restored:" << restored.size() << "times";
