@@ -84,10 +84,12 @@ qint64 heapInUseKb()
 
 // The figure the "memory flat" check compares. Under AddressSanitizer the RSS says little: the
 // quarantine holds freed memory (up to 256 MB) on purpose, so the sanitizer's count of the
-// bytes allocated and not freed stands in, with 512 kB of slack for what is in flight.
+// bytes allocated and not freed stands in, with 1 MB of slack for what is in flight (the
+// inbox and Paho's queues at the moment of reading: 1.1 to 1.6 MB seen between rounds; a leak
+// of 20 kB per restart would still exceed it).
 #if defined(__SANITIZE_ADDRESS__)
 const char *const kMemoryFigure = "live heap (AddressSanitizer)";
-constexpr qint64 kMemorySlackKb = 512;
+constexpr qint64 kMemorySlackKb = 1024;
 qint64 memoryKb()
 {
     return qint64(__sanitizer_get_current_allocated_bytes() / 1024);
